@@ -1,0 +1,267 @@
+// `pgshift apply [--db URL] (-f FILE|DIR | PLAN.json) [--through PHASE] [--yes] [--allow-hazards LIST|all]
+// [--lock-timeout MS] [--statement-timeout MS] [--batch-size N] [--batch-delay MS] [--wait-for-quiet S]
+// [--role NAME]...`: plans (or reads a saved plan), shows it, asks, and applies it (executor/apply.hpp).
+// A migration in flight for the same desired schema is continued from its saved plan.
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <sstream>
+
+#include "cli/commands.hpp"
+#include "cli/db_options.hpp"
+#include "executor/apply.hpp"
+#include "executor/event_text.hpp"
+#include "executor/state.hpp"
+#include "introspect/introspect.hpp"
+#include "planner/planner.hpp"
+#include "planner/render.hpp"
+#include "schema/yaml_io.hpp"
+#include "util/error.hpp"
+#include "util/strings.hpp"
+
+namespace pgshift::cli {
+
+namespace {
+
+struct ApplyCliOptions {
+  std::string db;
+  std::string file;       // -f: YAML file or directory, or a plan .json
+  std::string plan_file;  // positional PLAN.json
+  std::string through;
+  bool yes = false;
+  std::string allow_hazards;
+  int64_t lock_timeout_ms = 0;
+  int64_t statement_timeout_ms = 0;
+  int batch_size = 0;
+  int batch_delay_ms = 0;
+  int wait_for_quiet_s = 0;
+  std::vector<std::string> roles;
+  CLI::Option* lock_timeout = nullptr;
+  CLI::Option* statement_timeout = nullptr;
+  CLI::Option* batch_size_opt = nullptr;
+};
+
+// Row estimates and sizes of user tables for the planner's hazard messages (as `pgshift plan` reads them).
+constexpr const char* k_table_stats_sql = R"(
+SELECT n.nspname, c.relname, greatest(c.reltuples, 0)::float8, pg_total_relation_size(c.oid)
+FROM pg_catalog.pg_class c
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+WHERE c.relkind IN ('r', 'p', 'm')
+  AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'pgshift', 'pgshift_trash')
+  AND n.nspname NOT LIKE 'pg\_toast%' AND n.nspname NOT LIKE 'pg\_temp%'
+)";
+
+std::map<schema::QualifiedName, planner::TableStats> read_table_stats(pqxx::connection& conn) {
+  std::map<schema::QualifiedName, planner::TableStats> stats;
+  pqxx::read_transaction tx{conn};
+  for (const auto& row : tx.exec(k_table_stats_sql)) {
+    stats[{row[0].as<std::string>(), row[1].as<std::string>()}] = {row[2].as<double>(), row[3].as<int64_t>()};
+  }
+  tx.commit();
+  return stats;
+}
+
+bool use_color() {
+  const char* no_color = std::getenv("NO_COLOR");
+  return isatty(STDOUT_FILENO) == 1 && (no_color == nullptr || *no_color == '\0');
+}
+
+bool is_json_path(const std::string& path) { return path.size() > 5 && path.substr(path.size() - 5) == ".json"; }
+
+planner::Plan read_plan_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    throw Error("cannot read plan file " + path);
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  try {
+    return planner::plan_from_json(nlohmann::json::parse(text.str()));
+  } catch (const nlohmann::json::parse_error& e) {
+    throw Error(path + ": not a plan: " + e.what(), {}, "write plan files with `pgshift plan -f SCHEMA -o plan.json`");
+  }
+}
+
+std::vector<std::string> merged_roles(std::vector<std::string> roles, const std::vector<std::string>& more) {
+  roles.insert(roles.end(), more.begin(), more.end());
+  std::sort(roles.begin(), roles.end());
+  roles.erase(std::unique(roles.begin(), roles.end()), roles.end());
+  return roles;
+}
+
+// Asks on a terminal; refuses when stdin is not one. Returns false when the user says no.
+bool confirm(const std::string& question) {
+  if (isatty(STDIN_FILENO) != 1) {
+    throw Error("refusing to apply without confirmation: stdin is not a terminal", {},
+                "review the plan, then run again with --yes");
+  }
+  std::cout << question << " Only 'yes' will be accepted: " << std::flush;
+  std::string answer;
+  std::getline(std::cin, answer);
+  return util::trim(answer) == "yes";
+}
+
+struct Resolved {
+  planner::Plan plan;
+  std::optional<executor::Migration> in_flight;
+  bool continuing = false;
+};
+
+// The plan to run: the in-flight migration's own when it is the same, else a new or saved one.
+Resolved resolve_plan(pqxx::connection& conn, const ApplyCliOptions& o, const executor::ApplyOptions& apply_opts) {
+  Resolved r;
+  r.in_flight = executor::migration_in_flight(conn);
+  std::string path = o.plan_file.empty() ? o.file : o.plan_file;
+  if (is_json_path(path)) {
+    planner::Plan saved = read_plan_file(path);
+    if (r.in_flight && executor::same_plan(r.in_flight->plan, saved)) {
+      r.plan = r.in_flight->plan;
+      r.continuing = true;
+      return r;
+    }
+    if (r.in_flight) {
+      executor::refuse_in_flight(r.in_flight->summary);
+    }
+    schema::Database current = introspect::introspect(conn, {{}, o.roles});
+    if (planner::fingerprint(current) != saved.current_fingerprint) {
+      throw Error("the database changed since this plan was made", {},
+                  "make a new plan with `pgshift plan -f SCHEMA -o plan.json`, review it, and apply that");
+    }
+    r.plan = std::move(saved);
+    return r;
+  }
+  schema::Database desired = schema::load_schema(path);
+  desired.managed_roles = merged_roles(desired.managed_roles, o.roles);
+  if (r.in_flight) {
+    if (r.in_flight->summary.desired_fingerprint != planner::fingerprint(desired)) {
+      executor::refuse_in_flight(r.in_flight->summary);
+    }
+    r.plan = r.in_flight->plan;
+    r.continuing = true;
+    return r;
+  }
+  schema::Database current = introspect::introspect(conn, {{}, desired.managed_roles});
+  planner::PlanOptions plan_opts;
+  plan_opts.table_stats = read_table_stats(conn);
+  if (apply_opts.batch_size) {
+    plan_opts.batch_size = *apply_opts.batch_size;
+  }
+  if (apply_opts.lock_timeout_ms) {
+    plan_opts.lock_timeout_ms = *apply_opts.lock_timeout_ms;
+  }
+  if (apply_opts.statement_timeout_ms) {
+    plan_opts.statement_timeout_ms = *apply_opts.statement_timeout_ms;
+  }
+  r.plan = planner::make_plan(current, desired, plan_opts);
+  return r;
+}
+
+executor::ApplyOptions apply_options(const ApplyCliOptions& o) {
+  executor::ApplyOptions a;
+  if (!o.through.empty()) {
+    a.through = planner::parse_phase(o.through);
+    if (!a.through) {
+      throw Error("unknown phase \"" + o.through + "\" for --through", {}, "phases: add, backfill, switch, drop");
+    }
+  }
+  a.allowed_hazards = executor::parse_hazard_list(o.allow_hazards);
+  if (*o.lock_timeout) {
+    a.lock_timeout_ms = o.lock_timeout_ms;
+  }
+  if (*o.statement_timeout) {
+    a.statement_timeout_ms = o.statement_timeout_ms;
+  }
+  if (*o.batch_size_opt) {
+    a.batch_size = o.batch_size;
+  }
+  a.batch_delay_ms = o.batch_delay_ms;
+  a.wait_for_quiet_s = o.wait_for_quiet_s;
+  return a;
+}
+
+void print_outcome(const executor::ApplyResult& result) {
+  if (result.completed) {
+    std::cout << "Migration " << result.migration_id << " completed: " << result.steps_run << " step(s) applied"
+              << (result.steps_skipped > 0 ? ", " + std::to_string(result.steps_skipped) + " done before" : "")
+              << ".\n";
+    return;
+  }
+  std::string phase = result.last_phase ? std::string(planner::phase_name(*result.last_phase)) : "none";
+  std::cout << "Stopped after phase " << phase << ": migration " << result.migration_id << " is in progress, "
+            << result.steps_remaining << " step(s) to go.\n"
+            << "Deploy the application for this phase, then run `pgshift apply` again to continue "
+               "(or `pgshift rollback`).\n";
+}
+
+void run_apply(const ApplyCliOptions& o) {
+  if (o.file.empty() == o.plan_file.empty()) {
+    throw Error("give the desired schema with -f FILE|DIR, or a saved plan PLAN.json (one of them)");
+  }
+  executor::ApplyOptions apply_opts = apply_options(o);
+  auto conn = open_db(o.db);
+  Resolved r = resolve_plan(*conn, o, apply_opts);
+  if (r.plan.empty()) {
+    std::cout << "No changes. The database matches the desired schema.\n";
+    set_exit_code(k_exit_ok);
+    return;
+  }
+  if (r.continuing) {
+    const auto& m = r.in_flight->summary;
+    std::cout << "Continuing migration " << m.id << " (" << m.steps_done << " of " << m.steps_total
+              << " steps done) with its saved plan.\n\n";
+  }
+  std::cout << planner::render_text(r.plan, {.color = use_color()}) << std::flush;
+  executor::check_permissions(r.plan, r.in_flight && r.continuing ? &r.in_flight->steps : nullptr, apply_opts);
+  if (!o.yes && !confirm("\nApply this plan?")) {
+    std::cout << "Apply cancelled.\n";
+    set_exit_code(k_exit_error);
+    return;
+  }
+  executor::EventPrinter printer(isatty(STDOUT_FILENO) == 1, [](const std::string& text) { std::cout << text << std::flush; },
+                                 apply_opts.max_lock_retries);
+  apply_opts.on_event = [&printer](const executor::Event& e) { printer(e); };
+  try {
+    auto result = executor::apply(*conn, r.plan, apply_opts);
+    printer.finish();
+    print_outcome(result);
+  } catch (...) {
+    printer.finish();
+    throw;
+  }
+  set_exit_code(k_exit_ok);
+}
+
+void setup_apply(CLI::App& app) {
+  auto opts = std::make_shared<ApplyCliOptions>();
+  CLI::App* cmd = app.add_subcommand("apply", "Apply the desired schema (or a saved plan) phase by phase, online");
+  add_db_option(cmd, opts->db);
+  cmd->add_option("-f,--file", opts->file, "Desired schema: a YAML file or a directory of them (or a plan .json)");
+  cmd->add_option("plan", opts->plan_file, "A plan saved with `pgshift plan -o plan.json`");
+  cmd->add_option("--through", opts->through, "Stop after this phase: add, backfill, switch or drop");
+  cmd->add_flag("-y,--yes", opts->yes, "Apply without asking (required when stdin is not a terminal)");
+  cmd->add_option("--allow-hazards", opts->allow_hazards,
+                  "Allow these hazards, comma-separated (DELETES_DATA,TABLE_REWRITE,BACKWARD_INCOMPATIBLE), or all");
+  opts->lock_timeout = cmd->add_option("--lock-timeout", opts->lock_timeout_ms,
+                                       "lock_timeout of every step, in ms (default: each step's own)");
+  opts->statement_timeout = cmd->add_option("--statement-timeout", opts->statement_timeout_ms,
+                                            "statement_timeout of every step, in ms (0 = none; default: each step's own)");
+  opts->batch_size_opt = cmd->add_option("--batch-size", opts->batch_size, "Rows per backfill batch")
+                             ->check(CLI::PositiveNumber);
+  cmd->add_option("--batch-delay", opts->batch_delay_ms, "Pause between backfill batches, in ms")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--wait-for-quiet", opts->wait_for_quiet_s,
+                  "Wait up to this many seconds for sessions blocking the plan's tables to finish")
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--role", opts->roles, "Also manage grants to this role (as given to `pgshift plan`)");
+  cmd->callback([opts] { run_apply(*opts); });
+}
+
+}  // namespace
+
+static Registration reg{"apply", 30, setup_apply};
+
+}  // namespace pgshift::cli

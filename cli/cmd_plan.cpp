@@ -1,0 +1,135 @@
+// `pgshift plan [--db URL] -f FILE|DIR [-o plan.json] [--format text|sql|json|markdown|dot]
+// [--detailed-exitcode] [--role NAME]...`: loads the desired schema, reads the live one, and prints the
+// plan between them (docs/plan-format.md); -o also writes the JSON plan that `apply` reads.
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <memory>
+
+#include "cli/commands.hpp"
+#include "cli/db_options.hpp"
+#include "introspect/introspect.hpp"
+#include "planner/planner.hpp"
+#include "planner/render.hpp"
+#include "schema/yaml_io.hpp"
+#include "util/error.hpp"
+
+namespace pgshift::cli {
+
+namespace {
+
+struct PlanCliOptions {
+  std::string db;
+  std::string file;
+  std::string output;
+  std::string format = "text";
+  bool detailed_exitcode = false;
+  std::vector<std::string> roles;
+};
+
+// Row estimates and on-disk sizes of user tables, for hazard messages ("~2.1M rows, 480 MB").
+// reltuples is -1 for a table never vacuumed or analyzed; that reads as 0 rows.
+constexpr const char* k_table_stats_sql = R"(
+SELECT n.nspname, c.relname, greatest(c.reltuples, 0)::float8, pg_total_relation_size(c.oid)
+FROM pg_catalog.pg_class c
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+WHERE c.relkind IN ('r', 'p', 'm')
+  AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'pgshift', 'pgshift_trash')
+  AND n.nspname NOT LIKE 'pg\_toast%' AND n.nspname NOT LIKE 'pg\_temp%'
+)";
+
+std::map<schema::QualifiedName, planner::TableStats> read_table_stats(pqxx::connection& conn) {
+  std::map<schema::QualifiedName, planner::TableStats> stats;
+  pqxx::read_transaction tx{conn};
+  for (const auto& row : tx.exec(k_table_stats_sql)) {
+    stats[{row[0].as<std::string>(), row[1].as<std::string>()}] = {row[2].as<double>(), row[3].as<int64_t>()};
+  }
+  tx.commit();
+  return stats;
+}
+
+bool use_color() {
+  const char* no_color = std::getenv("NO_COLOR");
+  return isatty(STDOUT_FILENO) == 1 && (no_color == nullptr || *no_color == '\0');
+}
+
+// Writes through a temporary file and a rename, so a reader never sees half a plan.
+void write_file_atomically(const std::filesystem::path& path, const std::string& content) {
+  std::filesystem::path tmp = path;
+  tmp += ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    out << content;
+    out.close();
+    if (!out) {
+      throw Error("cannot write " + tmp.string() + ": " + std::strerror(errno));
+    }
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, path, ec);
+  if (ec) {
+    throw Error("cannot write " + path.string() + ": " + ec.message());
+  }
+}
+
+std::vector<std::string> merged_roles(std::vector<std::string> roles, const std::vector<std::string>& more) {
+  roles.insert(roles.end(), more.begin(), more.end());
+  std::sort(roles.begin(), roles.end());
+  roles.erase(std::unique(roles.begin(), roles.end()), roles.end());
+  return roles;
+}
+
+void run_plan(const PlanCliOptions& o) {
+  schema::Database desired = schema::load_schema(o.file);
+  desired.managed_roles = merged_roles(desired.managed_roles, o.roles);
+  auto conn = open_db(o.db);
+  schema::Database current = introspect::introspect(*conn, {{}, desired.managed_roles});
+  planner::PlanOptions options;
+  options.table_stats = read_table_stats(*conn);
+  if (o.format == "dot") {
+    std::cout << planner::plan_to_dot(current, desired, options);
+  }
+  planner::Plan plan = planner::make_plan(current, desired, options);
+  if (!o.output.empty()) {
+    write_file_atomically(o.output, planner::plan_to_json_text(plan));
+  }
+  if (o.format == "text") {
+    std::cout << planner::render_text(plan, {.color = use_color()});
+  } else if (o.format == "sql") {
+    std::cout << planner::render_sql(plan);
+  } else if (o.format == "markdown") {
+    std::cout << planner::render_markdown(plan);
+  } else if (o.format == "json") {
+    std::cout << planner::plan_to_json_text(plan);
+  }
+  if (!o.output.empty() && o.format != "json") {
+    std::cerr << "pgshift: plan written to " << o.output << "\n";
+  }
+  set_exit_code(o.detailed_exitcode && !plan.empty() ? k_exit_changes : k_exit_ok);
+}
+
+void setup_plan(CLI::App& app) {
+  auto opts = std::make_shared<PlanCliOptions>();
+  CLI::App* cmd = app.add_subcommand("plan", "Show the steps that take the database to the desired schema");
+  add_db_option(cmd, opts->db);
+  cmd->add_option("-f,--file", opts->file, "Desired schema: a YAML file or a directory of them")->required();
+  cmd->add_option("-o,--out", opts->output, "Also write the plan as JSON to this file (for `pgshift apply`)");
+  cmd->add_option("--format", opts->format, "Output format (default: text)")
+      ->check(CLI::IsMember({"text", "sql", "json", "markdown", "dot"}));
+  cmd->add_flag("--detailed-exitcode", opts->detailed_exitcode, "Exit 0 when there are no changes, 2 when there are");
+  cmd->add_option("--role", opts->roles,
+                  "Also manage grants to this role (repeatable; added to the schema's managed_roles)");
+  cmd->callback([opts] { run_plan(*opts); });
+}
+
+}  // namespace
+
+static Registration reg{"plan", 20, setup_plan};
+
+}  // namespace pgshift::cli

@@ -1,0 +1,34 @@
+// This file implements the shared --db option (db_options.hpp). The cli layer is the only one that
+// reads the environment; the executor gets the resolved conninfo.
+#include "cli/db_options.hpp"
+
+#include <cstdlib>
+
+#include "executor/connection.hpp"
+
+namespace pgshift::cli {
+
+void add_db_option(CLI::App* cmd, std::string& url) {
+  cmd->add_option("--db", url,
+                  "Database URL or key=value conninfo (default: $PGSHIFT_DATABASE_URL, else $DATABASE_URL, "
+                  "else libpq's PG* variables)");
+}
+
+std::string resolve_db_url(const std::string& flag_value) {
+  if (!flag_value.empty()) {
+    return flag_value;
+  }
+  for (const char* name : {"PGSHIFT_DATABASE_URL", "DATABASE_URL"}) {
+    const char* value = std::getenv(name);
+    if (value != nullptr && *value != '\0') {
+      return value;
+    }
+  }
+  return "";
+}
+
+std::unique_ptr<pqxx::connection> open_db(const std::string& flag_value) {
+  return executor::connect(resolve_db_url(flag_value));
+}
+
+}  // namespace pgshift::cli

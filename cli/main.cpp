@@ -1,0 +1,89 @@
+// pgshift's entry point: builds the CLI from the registered subcommands, runs one, and is the single
+// place where errors are caught and printed.
+#include <algorithm>
+#include <cstdio>
+#include <iostream>
+#include <pqxx/pqxx>
+
+#include "cli/commands.hpp"
+#include "util/error.hpp"
+#include "util/strings.hpp"
+
+#ifndef PGSHIFT_VERSION
+#define PGSHIFT_VERSION "dev"
+#endif
+
+namespace pgshift::cli {
+
+std::vector<RegisteredCommand>& registry() {
+  static std::vector<RegisteredCommand> commands;
+  return commands;
+}
+
+Registration::Registration(std::string name, int order, SetupFn setup) {
+  registry().push_back({std::move(name), order, std::move(setup)});
+}
+
+namespace {
+int g_exit_code = k_exit_ok;
+
+std::vector<std::string> command_names(const CLI::App& app) {
+  std::vector<std::string> names;
+  for (const auto* sub : app.get_subcommands([](const CLI::App*) { return true; })) names.push_back(sub->get_name());
+  return names;
+}
+
+// CLI11 reports an unknown subcommand as "extra arguments"; add a suggestion.
+void print_parse_error(const CLI::App& app, const CLI::ParseError& e, int argc, char** argv) {
+  std::string msg = e.what();
+  std::cerr << "pgshift: error: " << msg << "\n";
+  if (argc > 1 && argv[1][0] != '-') {
+    std::string word = argv[1];
+    auto names = command_names(app);
+    if (std::find(names.begin(), names.end(), word) == names.end()) {
+      std::string near = util::nearest(word, names);
+      if (!near.empty()) std::cerr << "hint: did you mean `" << near << "`?\n";
+    }
+  }
+  std::cerr << "Run 'pgshift --help' for usage.\n";
+}
+}  // namespace
+
+void set_exit_code(int code) { g_exit_code = code; }
+int exit_code() { return g_exit_code; }
+
+}  // namespace pgshift::cli
+
+int main(int argc, char** argv) {
+  using namespace pgshift;
+  CLI::App app{"pgshift: declarative, zero-downtime schema changes for PostgreSQL"};
+  app.set_version_flag("--version", std::string("pgshift ") + PGSHIFT_VERSION);
+  app.require_subcommand(1);
+  app.fallthrough(false);
+  auto& commands = cli::registry();
+  std::sort(commands.begin(), commands.end(), [](const auto& a, const auto& b) { return a.order < b.order; });
+  for (auto& c : commands) c.setup(app);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    cli::print_parse_error(app, e, argc, argv);
+    return cli::k_exit_error;
+  } catch (const Error& e) {
+    std::cerr << "pgshift: error: " << e.render() << "\n";
+    return cli::k_exit_error;
+  } catch (const pqxx::sql_error& e) {
+    std::cerr << "pgshift: error: " << util::mask_password(e.what()) << "\n";
+    if (!e.sqlstate().empty()) std::cerr << "SQLSTATE " << e.sqlstate() << "\n";
+    return cli::k_exit_error;
+  } catch (const std::exception& e) {
+    std::cerr << "pgshift: error: " << util::mask_password(e.what()) << "\n";
+    return cli::k_exit_error;
+  }
+  return cli::exit_code();
+}

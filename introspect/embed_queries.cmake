@@ -1,0 +1,12 @@
+# Writes every queries/*.sql file into a C++ source as a named query: named_query("tables").
+file(GLOB files "${DIR}/*.sql")
+list(SORT files)
+set(body "// Generated from introspect/queries/*.sql; do not edit.\n#include <map>\n#include <stdexcept>\n#include <string>\n\nnamespace pgshift::introspect {\n\nconst std::string& named_query(const std::string& name) {\n  static const std::map<std::string, std::string> queries = {\n")
+foreach(f ${files})
+  get_filename_component(name ${f} NAME_WE)
+  file(READ ${f} text)
+  string(APPEND body "    {\"${name}\", R\"pgshiftsql(${text})pgshiftsql\"},\n")
+endforeach()
+string(APPEND body "  };\n  auto it = queries.find(name);\n  if (it == queries.end()) throw std::logic_error(\"unknown catalog query: \" + name);\n  return it->second;\n}\n\n}  // namespace pgshift::introspect\n")
+file(WRITE ${OUT}.tmp "${body}")
+execute_process(COMMAND ${CMAKE_COMMAND} -E copy_if_different ${OUT}.tmp ${OUT})

@@ -1,0 +1,23 @@
+-- Functions and procedures written in SQL-level languages with a body in prosrc. Aggregates,
+-- window functions, C/internal functions and SQL-standard bodies (prosqlbody) are reported by
+-- unmanaged.sql instead. identity_types is the call signature: input types (and, for procedures,
+-- OUT types), no names or modes, so it matches "name(integer, text)" keys written by hand.
+SELECT p.oid, n.nspname, p.proname, p.prokind,
+       pg_get_function_arguments(p.oid) AS arguments,
+       COALESCE((SELECT string_agg(format_type(u.t, NULL), ', ' ORDER BY u.ord)
+                 FROM unnest(p.proargtypes::oid[]) WITH ORDINALITY AS u(t, ord)), '') AS identity_types,
+       CASE WHEN p.prokind = 'f' THEN pg_get_function_result(p.oid) END AS result,
+       l.lanname, p.prosrc, p.provolatile, p.proisstrict, p.prosecdef, p.proparallel,
+       p.proconfig,
+       d.description
+FROM pg_proc p
+JOIN pg_namespace n ON n.oid = p.pronamespace
+JOIN pg_language l ON l.oid = p.prolang
+LEFT JOIN pg_description d ON d.classoid = 'pg_proc'::regclass AND d.objoid = p.oid AND d.objsubid = 0
+WHERE p.prokind IN ('f', 'p')
+  AND p.pronamespace = ANY ($1::oid[])
+  AND l.lanname NOT IN ('c', 'internal')
+  AND p.prosqlbody IS NULL
+  AND NOT EXISTS (SELECT 1 FROM pg_depend x
+                  WHERE x.classid = 'pg_proc'::regclass AND x.objid = p.oid AND x.deptype IN ('e', 'i'))
+ORDER BY p.oid

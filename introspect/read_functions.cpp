@@ -1,0 +1,107 @@
+// This file implements the readers of functions and procedures (signature, language, body
+// verbatim, volatility, strictness, security, parallel safety, SET options) and of table triggers.
+#include "introspect/catalog.hpp"
+#include "introspect/trigger_def.hpp"
+#include "util/error.hpp"
+
+namespace pgshift::introspect {
+namespace {
+
+std::string volatility(const std::string& code) {
+  if (code == "i") {
+    return "immutable";
+  }
+  return code == "s" ? "stable" : "volatile";
+}
+
+std::string parallel(const std::string& code) {
+  if (code == "s") {
+    return "safe";
+  }
+  return code == "r" ? "restricted" : "unsafe";
+}
+
+// proconfig entries are "name=value" ("search_path=sales, pg_temp").
+std::vector<std::pair<std::string, std::string>> config(const pqxx::field& f) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& entry : text_array(f)) {
+    const auto eq = entry.find('=');
+    out.emplace_back(entry.substr(0, eq), eq == std::string::npos ? "" : entry.substr(eq + 1));
+  }
+  return out;
+}
+
+// tgtype bits: 1 ROW, 2 BEFORE, 4 INSERT, 8 DELETE, 16 UPDATE, 32 TRUNCATE, 64 INSTEAD.
+void apply_tgtype(schema::Trigger& trigger, int tgtype) {
+  trigger.for_each_row = (tgtype & 1) != 0;
+  trigger.timing = (tgtype & 64) != 0 ? "instead of" : (tgtype & 2) != 0 ? "before" : "after";
+  trigger.events.clear();
+  for (auto [bit, event] : {std::pair{4, "insert"}, {16, "update"}, {8, "delete"}, {32, "truncate"}}) {
+    if ((tgtype & bit) != 0) {
+      trigger.events.emplace_back(event);
+    }
+  }
+}
+
+}  // namespace
+
+void read_functions(Catalog& cat) {
+  for (const auto& row : cat.query("functions")) {
+    schema::Function fn;
+    fn.name = {text(row["nspname"]), text(row["proname"])};
+    fn.procedure = text(row["prokind"]) == "p";
+    const std::string arguments = text(row["arguments"]);
+    const auto signature = canonical("the signature of " + fn.name.display() + "(" + arguments + ")", arguments,
+                                     [&](const std::string& s) { return schema::canonical_signature(s, text(row["result"])); });
+    fn.arguments = signature.arguments;
+    fn.identity_arguments = signature.identity_arguments;
+    fn.returns = signature.returns;
+    fn.language = text(row["lanname"]);
+    fn.body = text(row["prosrc"]);
+    fn.volatility = volatility(text(row["provolatile"]));
+    fn.strict = row["proisstrict"].as<bool>();
+    fn.security_definer = row["prosecdef"].as<bool>();
+    fn.parallel = parallel(text(row["proparallel"]));
+    fn.config = config(row["proconfig"]);
+    fn.comment = opt_text(row["description"]);
+    auto& slot = cat.db.schemas.at(fn.name.schema).functions[fn.key()];
+    slot = std::move(fn);
+    cat.functions[row["oid"].as<uint32_t>()] = &slot;
+  }
+}
+
+void read_triggers(Catalog& cat) {
+  for (const auto& row : cat.query("triggers")) {
+    auto it = cat.relations.find(row["tgrelid"].as<uint32_t>());
+    if (it == cat.relations.end() || it->second.table == nullptr) {
+      continue;
+    }
+    const Relation& rel = it->second;
+    schema::Trigger trigger;
+    trigger.name = text(row["tgname"]);
+    apply_tgtype(trigger, row["tgtype"].as<int>());
+    for (int attnum : int_list(row["tgattr"])) {
+      trigger.update_of.push_back(rel.attnames.at(attnum));
+    }
+    const std::string what = "the WHEN condition of trigger " + trigger.name + " on " + rel.name.display();
+    std::optional<std::string> when;
+    if (auto definition = opt_text(row["definition"])) {
+      when = trigger_when_clause(*definition);
+      if (!when) {
+        throw Error("cannot read " + what + " from `" + *definition + "`");
+      }
+      trigger.when = schema::Expr{*when, ""};
+    }
+    trigger.function = {text(row["function_schema"]), text(row["function_name"])};
+    const pqxx::binarystring args(row["tgargs"]);
+    trigger.arguments = split_trigger_args(std::string_view(args.get(), args.size()), row["tgnargs"].as<int>());
+    trigger.comment = opt_text(row["description"]);
+    auto& slot = rel.table->triggers[trigger.name];
+    slot = std::move(trigger);
+    if (when) {
+      cat.defer_expr(*when, what, [&slot]() -> schema::Expr& { return *slot.when; });
+    }
+  }
+}
+
+}  // namespace pgshift::introspect

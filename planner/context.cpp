@@ -1,0 +1,72 @@
+#include "planner/context.hpp"
+
+#include <fmt/format.h>
+
+namespace pgshift::planner {
+
+PlannedStep& PlanContext::add(Phase phase, int priority, Step step) {
+  step.phase = phase;
+  step.lock_timeout_ms = options.lock_timeout_ms;
+  step.statement_timeout_ms = options.statement_timeout_ms;
+  PlannedStep ps;
+  ps.step = std::move(step);
+  ps.priority = priority;
+  steps.push_back(std::move(ps));
+  return steps.back();
+}
+
+std::string PlanContext::size_note(const schema::QualifiedName& table) const {
+  auto it = options.table_stats.find(table);
+  if (it == options.table_stats.end()) return "";
+  double rows = it->second.rows;
+  double mb = static_cast<double>(it->second.bytes) / (1024.0 * 1024.0);
+  std::string r;
+  if (rows >= 1e6) {
+    r = fmt::format("~{:.1f}M rows", rows / 1e6);
+  } else if (rows >= 1e3) {
+    r = fmt::format("~{:.0f}k rows", rows / 1e3);
+  } else {
+    r = fmt::format("~{:.0f} rows", rows < 0 ? 0 : rows);
+  }
+  return mb >= 1 ? fmt::format(" ({}, {:.0f} MB)", r, mb) : fmt::format(" ({})", r);
+}
+
+std::string key_table(const schema::QualifiedName& t) { return "table:" + t.display(); }
+std::string key_column(const schema::QualifiedName& t, const std::string& c) { return "column:" + t.display() + "." + c; }
+std::string key_type(const schema::QualifiedName& t) { return "type:" + t.display(); }
+std::string key_view(const schema::QualifiedName& v) { return "view:" + v.display(); }
+
+std::string key_for_type_name(const std::string& canonical_type, const schema::Database& db) {
+  std::string t = canonical_type;
+  while (t.size() > 2 && t.compare(t.size() - 2, 2, "[]") == 0) t.resize(t.size() - 2);
+  std::string schema_name = "public", name = t;
+  // format_type spelling: public types unqualified, others "schema.name" (quoted parts when needed)
+  auto unquote = [](std::string s) {
+    if (s.size() >= 2 && s.front() == '"' && s.back() == '"') {
+      std::string out;
+      for (size_t i = 1; i + 1 < s.size(); ++i) {
+        out += s[i];
+        if (s[i] == '"' && i + 2 < s.size() && s[i + 1] == '"') ++i;
+      }
+      return out;
+    }
+    return s;
+  };
+  bool in_quotes = false;
+  for (size_t i = 0; i < t.size(); ++i) {
+    if (t[i] == '"') in_quotes = !in_quotes;
+    if (t[i] == '.' && !in_quotes) {
+      schema_name = unquote(t.substr(0, i));
+      name = t.substr(i + 1);
+      break;
+    }
+  }
+  name = unquote(name);
+  auto it = db.schemas.find(schema_name);
+  if (it == db.schemas.end()) return "";
+  const auto& s = it->second;
+  if (s.enums.count(name) || s.domains.count(name) || s.types.count(name)) return key_type({schema_name, name});
+  return "";
+}
+
+}  // namespace pgshift::planner

@@ -1,0 +1,69 @@
+// The planner's working state: the two models, the options, and the steps emitted so far with the
+// object keys each creates, drops and uses (the edges of the dependency graph, see graph.cpp).
+//
+// Object keys: "schema:s", "extension:e", "type:s.n" (enum, domain, composite), "sequence:s.n",
+// "table:s.t", "column:s.t.c", "key:s.t(c1,c2)" (a primary key or unique constraint FKs can use),
+// "constraint:s.t.n", "index:s.i", "view:s.v", "function:s.name(args)", "trigger:s.t.n".
+#pragma once
+
+#include <set>
+#include <string>
+#include <vector>
+
+#include "planner/plan.hpp"
+#include "planner/planner.hpp"
+#include "schema/model.hpp"
+
+namespace pgshift::planner {
+
+struct PlannedStep {
+  Step step;
+  int priority = 50;  // order within a phase when the graph leaves a choice (lower first)
+  std::set<std::string> creates, drops, uses;
+};
+
+class PlanContext {
+ public:
+  PlanContext(const schema::Database& current, const schema::Database& desired, const PlanOptions& options)
+      : current(current), desired(desired), options(options) {}
+
+  const schema::Database& current;
+  const schema::Database& desired;
+  const PlanOptions& options;
+  std::vector<PlannedStep> steps;
+  std::vector<std::string> notes;
+  // Views recreated by a step that also changes what they depend on (type change, view change).
+  std::set<schema::QualifiedName> views_handled;
+
+  // Appends a step with the options' default timeouts; returns it for the caller to add keys.
+  PlannedStep& add(Phase phase, int priority, Step step);
+  // " (~2.1M rows, 480 MB)" when the table's size is known, else "".
+  std::string size_note(const schema::QualifiedName& table) const;
+  // True when the table exists in the current database (so it may hold rows).
+  bool table_exists(const schema::QualifiedName& table) const { return current.find_table(table) != nullptr; }
+};
+
+std::string key_table(const schema::QualifiedName& t);
+std::string key_column(const schema::QualifiedName& t, const std::string& column);
+std::string key_type(const schema::QualifiedName& t);
+std::string key_view(const schema::QualifiedName& v);
+// The key of a type used by a column: "type:s.n" for user types, "" for built-ins (best effort).
+std::string key_for_type_name(const std::string& canonical_type, const schema::Database& db);
+
+// Sorts the steps: phases in order; within a phase, Kahn's algorithm over the graph picking the smallest
+// (priority, id) first. Throws pgshift::Error on a cycle, with the cycle as DOT in the hint.
+std::vector<Step> order_steps(std::vector<PlannedStep> steps);
+std::string steps_to_dot(const std::vector<PlannedStep>& steps);
+
+// Planning passes, one per object family (planner/ops/*.cpp).
+// Emits rename steps from renamed_from hints and applies the renames to `current` (a copy of ctx.current).
+void plan_renames(PlanContext& ctx, schema::Database& current);
+void plan_schemas_and_extensions(PlanContext& ctx);
+void plan_types(PlanContext& ctx);
+void plan_sequences(PlanContext& ctx);
+void plan_tables(PlanContext& ctx);
+void plan_views(PlanContext& ctx);
+void plan_functions(PlanContext& ctx);
+void plan_grants(PlanContext& ctx);
+
+}  // namespace pgshift::planner

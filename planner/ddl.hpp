@@ -1,0 +1,48 @@
+// SQL text for creating and altering each kind of object, shared by the forward steps and by the
+// reverse steps that recreate what a drop removed (atlas builds dropTable's reverse with addTable).
+// Identifiers go through schema/sql_text.hpp; expressions are emitted in canonical form.
+#pragma once
+
+#include <string>
+
+#include "schema/model.hpp"
+
+namespace pgshift::planner::ddl {
+
+std::string column_definition(const schema::Column& c);
+// CREATE TABLE with columns, primary key, unique, check and exclusion constraints (no FKs, no indexes).
+std::string create_table(const schema::Table& t);
+std::string add_column(const schema::QualifiedName& t, const schema::Column& c);
+std::string index_columns(const schema::Index& idx);
+// CREATE [UNIQUE] INDEX [CONCURRENTLY] name ON table ...; `name_override` replaces the index name.
+std::string create_index(const schema::QualifiedName& table, const schema::Index& idx, bool concurrently,
+                         const std::string& name_override = "");
+std::string drop_index(const std::string& schema, const std::string& name, bool concurrently);
+std::string unique_clause(const schema::UniqueConstraint& u);
+std::string primary_key_clause(const schema::PrimaryKey& pk);
+std::string check_clause(const schema::CheckConstraint& c);
+std::string foreign_key_clause(const schema::ForeignKey& fk);
+std::string add_constraint(const schema::QualifiedName& t, const std::string& name, const std::string& clause,
+                           bool not_valid = false);
+std::string drop_constraint(const schema::QualifiedName& t, const std::string& name);
+std::string create_view(const schema::View& v, bool or_replace = false);
+std::string drop_view(const schema::View& v);
+std::string create_function(const schema::Function& f, bool or_replace = false);
+std::string drop_function(const schema::Function& f);
+std::string create_trigger(const schema::QualifiedName& t, const schema::Trigger& tr, bool or_replace = false);
+std::string drop_trigger(const schema::QualifiedName& t, const std::string& name);
+std::string create_policy(const schema::QualifiedName& t, const schema::Policy& p);
+std::string drop_policy(const schema::QualifiedName& t, const std::string& name);
+std::string create_enum(const schema::Enum& e);
+std::string create_domain(const schema::Domain& d);
+std::string create_composite(const schema::CompositeType& c);
+std::string create_sequence(const schema::Sequence& s);
+std::string sequence_options(const schema::Sequence& s);
+std::string identity_clause(const schema::Identity& id);
+// COMMENT ON <what> IS '...' / IS NULL. `what` is e.g. "TABLE \"s\".\"t\"" built by the caller via sql_text.
+std::string comment_on(const std::string& what, const std::optional<std::string>& comment);
+std::string grant(const std::string& object, const schema::Grant& g);
+std::string revoke(const std::string& object, const schema::Grant& g);
+std::string role_sql(const std::string& role);
+
+}  // namespace pgshift::planner::ddl

@@ -1,0 +1,16 @@
+// Names of pgshift's temporary objects (_pgshift_new_<col>, helper checks, swap indexes), cut to
+// PostgreSQL's 63-byte limit with a hash suffix so they stay unique.
+#pragma once
+
+#include <string>
+
+namespace pgshift::planner::naming {
+
+std::string fit(const std::string& name);  // <= 63 bytes; longer names keep a prefix + "_" + 8 hex digits
+std::string not_null_check(const std::string& table, const std::string& column);  // _pgshift_nn_<table>_<col>
+std::string new_index(const std::string& index);     // _pgshift_new_<index>
+std::string old_index(const std::string& index);     // _pgshift_old_<index>
+std::string new_column(const std::string& column);   // _pgshift_new_<col>
+std::string old_column(const std::string& column);   // _pgshift_old_<col>
+
+}  // namespace pgshift::planner::naming

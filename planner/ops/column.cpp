@@ -1,0 +1,367 @@
+// This file implements column changes on an existing table: add (safe by construction), drop, type,
+// default, nullability (through a validated helper check), identity and generated expressions.
+#include <fmt/format.h>
+#include <algorithm>
+#include <regex>
+#include <set>
+
+#include "planner/naming.hpp"
+#include "planner/ops/table_ops.hpp"
+#include "schema/expr.hpp"
+#include "util/strings.hpp"
+
+namespace pgshift::planner::ops {
+
+using schema::qualified;
+using schema::quote_ident;
+using pgshift::Error;
+
+namespace {
+
+std::string alter(const schema::QualifiedName& t) { return "ALTER TABLE " + qualified(t); }
+std::string alter_col(const schema::QualifiedName& t, const std::string& c) {
+  return alter(t) + " ALTER COLUMN " + quote_ident(c);
+}
+std::string col_display(const schema::QualifiedName& t, const std::string& c) { return t.display() + "." + c; }
+
+PlannedStep& column_step(PlanContext& ctx, Phase phase, int priority, Step step, const schema::QualifiedName& t,
+                         const std::string& column) {
+  auto& ps = ctx.add(phase, priority, std::move(step));
+  ps.uses.insert(key_table(t));
+  ps.uses.insert(key_column(t, column));
+  return ps;
+}
+
+// Pairs of (from, to) type changes PostgreSQL performs without a rewrite or scan.
+bool binary_coercible(const std::string& from, const std::string& to) {
+  static const std::regex varchar_re(R"(^character varying\((\d+)\)$)");
+  static const std::regex numeric_re(R"(^numeric\((\d+),(\d+)\)$)");
+  std::smatch a, b;
+  if (to == "text" && (from == "character varying" || std::regex_match(from, a, varchar_re))) return true;
+  if (to == "character varying" && (from == "text" || std::regex_match(from, a, varchar_re))) return true;
+  if (std::regex_match(from, a, varchar_re) && std::regex_match(to, b, varchar_re)) {
+    return std::stoi(b[1]) >= std::stoi(a[1]);
+  }
+  if (std::regex_match(from, a, numeric_re) && std::regex_match(to, b, numeric_re)) {
+    return a[2] == b[2] && std::stoi(b[1]) >= std::stoi(a[1]);
+  }
+  if (to == "numeric" && std::regex_match(from, a, numeric_re)) return true;
+  if ((from == "timestamp without time zone" && to == "timestamp with time zone")) return false;
+  return false;
+}
+
+void plan_add_column(PlanContext& ctx, const schema::Table& t, const schema::Column& c) {
+  std::string obj = "column " + col_display(t.name, c.name);
+  bool volatile_default = c.default_value && is_volatile(*c.default_value, ctx.desired);
+  bool rewrite = c.identity || c.generated;
+  schema::Column first = c;
+  bool needs_fill = false;
+  if (volatile_default || (!c.nullable && !c.default_value && !rewrite) || c.using_expr) {
+    // Added without the volatile default or NOT NULL, filled by a batched backfill, then constrained.
+    first.nullable = true;
+    first.default_value.reset();
+    needs_fill = volatile_default || c.using_expr;
+  }
+  std::string fwd = ddl::add_column(t.name, first);
+  if (volatile_default) fwd += ";\n" + alter_col(t.name, c.name) + " SET DEFAULT " + c.default_value->canonical;
+  auto& ps = ctx.add(Phase::add, prio::column,
+                     make_step("add_column:" + col_display(t.name, c.name), '+', obj,
+                               rewrite ? "adds the column (fills every row)" : "adds the column (catalog only, no rewrite)", fwd,
+                               alter(t.name) + " DROP COLUMN " + quote_ident(c.name),
+                               "ACCESS EXCLUSIVE on " + t.name.display() + (rewrite ? "" : " (brief)")));
+  ps.creates.insert(key_column(t.name, c.name));
+  ps.creates.insert("columns_of:" + t.name.display());
+  ps.uses.insert(key_table(t.name));
+  std::string k = key_for_type_name(c.type, ctx.desired);
+  if (!k.empty()) ps.uses.insert(k);
+  if (rewrite) ps.step.hazards.push_back(hazards::table_rewrite(t.name.display(), ctx.size_note(t.name)));
+  if (needs_fill) {
+    Step s = make_step("backfill:" + col_display(t.name, c.name), '~', obj, "fills existing rows in batches", "", "", "ROW EXCLUSIVE per batch");
+    Backfill b;
+    b.table = t.name;
+    if (t.primary_key) b.key = t.primary_key->columns;
+    b.columns = {c.name};
+    b.expressions = {c.using_expr ? c.using_expr->canonical : c.default_value->canonical};
+    b.where = quote_ident(c.name) + " IS NULL";
+    b.batch_size = ctx.options.batch_size;
+    if (b.key.empty()) {
+      throw Error("cannot backfill column " + col_display(t.name, c.name) + ": the table has no primary key", std::nullopt,
+                  "add a primary key first, or give the column a non-volatile default");
+    }
+    s.backfill = b;
+    s.hazards.push_back(hazards::long_backfill(t.name.display(), ctx.size_note(t.name)));
+    auto& bf = column_step(ctx, Phase::backfill, prio::backfill, std::move(s), t.name, c.name);
+    bf.creates.insert("filled:" + col_display(t.name, c.name));
+  }
+  if (!c.nullable && first.nullable) plan_set_not_null(ctx, t, c.name);
+}
+
+void plan_drop_column(PlanContext& ctx, const schema::Table& t, const schema::Column& c) {
+  schema::Column back = c;
+  if (!back.default_value && !back.identity && !back.generated) back.nullable = true;  // refilled rows would be NULL
+  auto& ps = ctx.add(Phase::drop, prio::drop_column,
+                     make_step("drop_column:" + col_display(t.name, c.name), '-', "column " + col_display(t.name, c.name),
+                               "drops the column", alter(t.name) + " DROP COLUMN " + quote_ident(c.name),
+                               ddl::add_column(t.name, back), "ACCESS EXCLUSIVE on " + t.name.display() + " (brief)"));
+  ps.step.irreversible_reason = "the column's values are lost; rollback recreates it empty";
+  ps.step.hazards.push_back(hazards::deletes_data("drops column " + col_display(t.name, c.name) + " and its values" + ctx.size_note(t.name)));
+  ps.drops.insert(key_column(t.name, c.name));
+  ps.drops.insert("columns_of:" + t.name.display());
+  ps.uses.insert(key_table(t.name));
+}
+
+void plan_type_change(PlanContext& ctx, const schema::Table& t, const schema::Column& cur, const schema::Column& des);
+
+void plan_default_change(PlanContext& ctx, const schema::Table& t, const schema::Column& cur, const schema::Column& des) {
+  if (cur.default_value == des.default_value || des.identity || cur.identity) return;
+  auto set = [&](const std::optional<schema::Expr>& d) {
+    return alter_col(t.name, des.name) + (d ? " SET DEFAULT " + d->canonical : " DROP DEFAULT");
+  };
+  column_step(ctx, Phase::add, prio::column_alter + 1,
+              make_step("set_default:" + col_display(t.name, des.name), '~', "column " + col_display(t.name, des.name),
+                        des.default_value ? "sets the default for new rows (catalog only)" : "drops the default (catalog only)",
+                        set(des.default_value), set(cur.default_value), "ACCESS EXCLUSIVE (brief, catalog only)"),
+              t.name, des.name);
+}
+
+void plan_identity_change(PlanContext& ctx, const schema::Table& t, const schema::Column& cur, const schema::Column& des) {
+  if (cur.identity == des.identity) return;
+  std::string col = alter_col(t.name, des.name);
+  std::vector<std::string> fwd, rev;
+  auto add_identity = [&](const schema::Identity& id, std::vector<std::string>& out) {
+    out.push_back(col + " ADD " + ddl::identity_clause(id));
+    // continue above the existing values
+    out.push_back(fmt::format("SELECT pg_catalog.setval(pg_catalog.pg_get_serial_sequence({}, {}), "
+                              "COALESCE((SELECT max({}) FROM {}), 0) + 1, false)",
+                              schema::quote_literal(qualified(t.name)), schema::quote_literal(des.name), quote_ident(des.name),
+                              qualified(t.name)));
+  };
+  if (cur.identity && des.identity) {
+    fwd.push_back(col + " DROP IDENTITY");
+    add_identity(*des.identity, fwd);
+    rev.push_back(col + " DROP IDENTITY");
+    add_identity(*cur.identity, rev);
+  } else if (des.identity) {
+    if (cur.default_value) fwd.push_back(col + " DROP DEFAULT");  // serial to identity: the old default goes
+    add_identity(*des.identity, fwd);
+    rev.push_back(col + " DROP IDENTITY");
+    if (cur.default_value) rev.push_back(col + " SET DEFAULT " + cur.default_value->canonical);
+  } else {
+    fwd.push_back(col + " DROP IDENTITY");
+    if (des.default_value) fwd.push_back(col + " SET DEFAULT " + des.default_value->canonical);
+    if (des.default_value) rev.push_back(col + " DROP DEFAULT");
+    add_identity(*cur.identity, rev);
+  }
+  column_step(ctx, Phase::add, prio::column_alter,
+              make_step("set_identity:" + col_display(t.name, des.name), '~', "column " + col_display(t.name, des.name),
+                        "changes the identity; the sequence continues above the existing values", util::join(fwd, ";\n"),
+                        util::join(rev, ";\n"), "ACCESS EXCLUSIVE (brief)"),
+              t.name, des.name);
+}
+
+void plan_generated_change(PlanContext& ctx, const schema::Table& t, const schema::Column& cur, const schema::Column& des) {
+  if (cur.generated == des.generated) return;
+  std::string obj = "column " + col_display(t.name, des.name);
+  if (cur.generated && !des.generated) {
+    column_step(ctx, Phase::add, prio::column_alter,
+                make_step("drop_expression:" + col_display(t.name, des.name), '~', obj,
+                          "turns the generated column into a plain one, keeping its values",
+                          alter_col(t.name, des.name) + " DROP EXPRESSION", std::nullopt, "ACCESS EXCLUSIVE (brief)"),
+                t.name, des.name)
+        .step.irreversible_reason = "PostgreSQL 15 cannot turn a plain column back into a generated one in place";
+    return;
+  }
+  // A new or changed expression: the column is recreated (values are derived, nothing is lost).
+  std::string drop = alter(t.name) + " DROP COLUMN " + quote_ident(des.name);
+  auto& ps = column_step(ctx, Phase::add, prio::column_alter,
+                         make_step("replace_generated:" + col_display(t.name, des.name), '~', obj,
+                                   "recreates the generated column with its new expression",
+                                   drop + ";\n" + ddl::add_column(t.name, des), drop + ";\n" + ddl::add_column(t.name, cur),
+                                   "ACCESS EXCLUSIVE on " + t.name.display()),
+                         t.name, des.name);
+  ps.step.hazards.push_back(hazards::table_rewrite(t.name.display(), ctx.size_note(t.name)));
+  if (!cur.generated) ps.step.hazards.push_back(hazards::deletes_data("replaces the stored values of " + obj));
+}
+
+void plan_column_change(PlanContext& ctx, const schema::Table& t, const schema::Column& cur, const schema::Column& des) {
+  if (cur.type != des.type || cur.collation != des.collation) plan_type_change(ctx, t, cur, des);
+  plan_default_change(ctx, t, cur, des);
+  plan_identity_change(ctx, t, cur, des);
+  plan_generated_change(ctx, t, cur, des);
+  if (cur.nullable && !des.nullable && !des.identity) plan_set_not_null(ctx, t, des.name);
+  if (!cur.nullable && des.nullable && !(cur.identity && !des.identity)) {
+    column_step(ctx, Phase::add, prio::column_alter,
+                make_step("drop_not_null:" + col_display(t.name, des.name), '~', "column " + col_display(t.name, des.name),
+                          "allows NULL (catalog only)", alter_col(t.name, des.name) + " DROP NOT NULL",
+                          alter_col(t.name, des.name) + " SET NOT NULL", "ACCESS EXCLUSIVE (brief, catalog only)"),
+                t.name, des.name);
+  }
+}
+
+}  // namespace
+
+bool is_volatile(const schema::Expr& e, const schema::Database& db) {
+  static const std::set<std::string> k_volatile = {"random", "gen_random_uuid", "uuid_generate_v4", "uuid_generate_v1",
+                                                   "clock_timestamp", "timeofday", "nextval", "setval", "random_normal",
+                                                   "txid_current", "pg_current_xact_id"};
+  static const std::regex call_re(R"(([A-Za-z_][A-Za-z0-9_]*)\s*\()");
+  const std::string& text = e.canonical.empty() ? e.source : e.canonical;
+  for (auto it = std::sregex_iterator(text.begin(), text.end(), call_re); it != std::sregex_iterator(); ++it) {
+    std::string fn = util::to_lower((*it)[1].str());
+    if (k_volatile.count(fn)) return true;
+    for (const auto& [sn, s] : db.schemas) {
+      for (const auto& [k, f] : s.functions) {
+        if (f.name.name == fn && f.volatility == "volatile") return true;
+      }
+    }
+  }
+  return false;
+}
+
+void plan_set_not_null(PlanContext& ctx, const schema::Table& t, const std::string& column) {
+  std::string check = naming::not_null_check(t.name.name, column);
+  std::string obj = "column " + col_display(t.name, column);
+  std::string id = col_display(t.name, column);
+  auto& add = column_step(ctx, Phase::add, prio::check,
+                          make_step("add_not_null_check:" + id, '~', obj,
+                                    "adds CHECK (" + column + " IS NOT NULL) NOT VALID: new rows are checked, no scan yet",
+                                    ddl::add_constraint(t.name, check, "CHECK (" + quote_ident(column) + " IS NOT NULL)", true),
+                                    ddl::drop_constraint(t.name, check), "ACCESS EXCLUSIVE (brief)"),
+                          t.name, column);
+  add.step.hazards.push_back(hazards::backward_incompatible("old code inserting NULL into " + id + " fails"));
+  auto& validate = column_step(ctx, Phase::backfill, prio::validate,
+                               make_step("validate_not_null_check:" + id, '~', obj,
+                                         "validates the helper check (scans without blocking writes)",
+                                         alter(t.name) + " VALIDATE CONSTRAINT " + quote_ident(check), "",
+                                         "SHARE UPDATE EXCLUSIVE on " + t.name.display()),
+                               t.name, column);
+  validate.uses.insert("filled:" + id);
+  validate.step.statement_timeout_ms = 0;
+  validate.step.hazards.push_back(hazards::full_table_scan(t.name.display(), ctx.size_note(t.name)));
+  column_step(ctx, Phase::switch_over, prio::set_not_null,
+              make_step("set_not_null:" + id, '~', obj, "SET NOT NULL uses the validated check: no scan",
+                        alter(t.name) + " ALTER COLUMN " + quote_ident(column) + " SET NOT NULL",
+                        alter(t.name) + " ALTER COLUMN " + quote_ident(column) + " DROP NOT NULL", "ACCESS EXCLUSIVE (brief)"),
+              t.name, column)
+      .creates.insert("not_null:" + id);
+  column_step(ctx, Phase::drop, prio::drop_constraint,
+              make_step("drop_not_null_check:" + id, '-', obj, "drops the helper check", ddl::drop_constraint(t.name, check),
+                        ddl::add_constraint(t.name, check, "CHECK (" + quote_ident(column) + " IS NOT NULL)", true),
+                        "ACCESS EXCLUSIVE (brief)"),
+              t.name, column);
+}
+
+void plan_columns(PlanContext& ctx, const schema::Table& cur, const schema::Table& des) {
+  std::vector<std::string> added, dropped;
+  for (const auto& c : des.columns) {
+    const schema::Column* old = cur.find_column(c.name);
+    if (!old) {
+      plan_add_column(ctx, des, c);
+      added.push_back(c.name);
+    } else {
+      plan_column_change(ctx, des, *old, c);
+    }
+  }
+  for (const auto& c : cur.columns) {
+    if (!des.find_column(c.name)) {
+      plan_drop_column(ctx, cur, c);
+      dropped.push_back(c.name);
+    }
+  }
+  for (const auto& d : dropped) {
+    for (const auto& a : added) {
+      if (cur.find_column(d)->type == des.find_column(a)->type) {
+        ctx.notes.push_back(fmt::format("column {}.{} is dropped and {}.{} of the same type is added: if this is a rename, "
+                                        "add `renamed_from: {}` to column {} to keep the data",
+                                        des.name.display(), d, des.name.display(), a, d, a));
+      }
+    }
+  }
+}
+
+namespace {
+
+// Views of the current database that depend on `table`, directly or through other views, dependents last.
+std::vector<const schema::View*> dependent_views(const schema::Database& db, const schema::QualifiedName& table);
+
+void plan_type_change(PlanContext& ctx, const schema::Table& t, const schema::Column& cur, const schema::Column& des) {
+  std::string id = col_display(t.name, des.name);
+  std::string obj = "column " + id;
+  bool coercible = cur.collation == des.collation && binary_coercible(cur.type, des.type);
+  auto alter_type = [&](const schema::Column& to, const schema::Column& from, const std::optional<schema::Expr>& using_expr) {
+    std::vector<std::string> sql;
+    if (from.default_value && !coercible) sql.push_back(alter_col(t.name, to.name) + " DROP DEFAULT");
+    std::string s = alter_col(t.name, to.name) + " TYPE " + schema::type_sql(to.type);
+    if (to.collation) s += " COLLATE " + *to.collation;
+    if (!coercible) {
+      s += " USING " + (using_expr ? "(" + using_expr->canonical + ")"
+                                   : quote_ident(to.name) + "::" + schema::type_sql(to.type));
+    }
+    sql.push_back(s);
+    if (to.default_value && !coercible) sql.push_back(alter_col(t.name, to.name) + " SET DEFAULT " + to.default_value->canonical);
+    return sql;
+  };
+  std::vector<std::string> fwd, rev;
+  // Views that read the table block ALTER TYPE: drop them and recreate them in the same transaction.
+  auto views = dependent_views(ctx.current, t.name);
+  for (auto it = views.rbegin(); it != views.rend(); ++it) {
+    fwd.push_back(ddl::drop_view(**it));
+  }
+  for (auto& s : alter_type(des, cur, des.using_expr)) fwd.push_back(s);
+  std::vector<std::string> rev_drops, rev_creates;
+  for (const auto* v : views) {
+    const schema::View* dv = ctx.desired.find_view(v->name);
+    if (dv) {
+      fwd.push_back(ddl::create_view(*dv));
+      rev_drops.insert(rev_drops.begin(), ddl::drop_view(*dv));
+      ctx.views_handled.insert(v->name);
+    }
+    rev_creates.push_back(ddl::create_view(*v));
+  }
+  rev = rev_drops;
+  for (auto& s : alter_type(cur, des, des.down_using)) rev.push_back(s);
+  for (auto& s : rev_creates) rev.push_back(s);
+  auto& ps = column_step(ctx, Phase::add, prio::column_alter,
+                         make_step("alter_column_type:" + id, '~', obj,
+                                   coercible ? "changes the type (binary coercible: catalog only, no rewrite)"
+                                             : "changes the type from " + cur.type + " to " + des.type + " (rewrites the table)",
+                                   util::join(fwd, ";\n"), util::join(rev, ";\n"),
+                                   "ACCESS EXCLUSIVE on " + t.name.display() + (coercible ? " (brief)" : "")),
+                         t.name, des.name);
+  if (!coercible) {
+    ps.step.hazards.push_back(hazards::table_rewrite(t.name.display(), ctx.size_note(t.name)));
+    ps.step.hazards.push_back(hazards::access_exclusive(t.name.display(), "for the whole rewrite: reads and writes wait"));
+  }
+  std::string k = key_for_type_name(des.type, ctx.desired);
+  if (!k.empty()) ps.uses.insert(k);
+  for (const auto* v : views) ps.uses.insert(key_view(v->name));
+}
+
+std::vector<const schema::View*> dependent_views(const schema::Database& db, const schema::QualifiedName& table) {
+  std::vector<const schema::View*> out;
+  std::set<schema::QualifiedName> targets{table};
+  bool grew = true;
+  while (grew) {
+    grew = false;
+    for (const auto& [sn, s] : db.schemas) {
+      for (const auto& [vn, v] : s.views) {
+        if (std::find(out.begin(), out.end(), &v) != out.end()) continue;
+        for (const auto& ref : schema::referenced_relations(v.query.canonical)) {
+          auto parts = util::split(ref, '.');
+          schema::QualifiedName qn = parts.size() == 2 ? schema::QualifiedName{parts[0], parts[1]} : schema::QualifiedName{"public", ref};
+          if (targets.count(qn)) {
+            out.push_back(&v);
+            targets.insert(v.name);
+            grew = true;
+            break;
+          }
+        }
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+}  // namespace pgshift::planner::ops

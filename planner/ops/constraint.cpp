@@ -1,0 +1,304 @@
+// This file implements table constraints on existing tables: primary keys and unique constraints from a
+// concurrently built unique index (ADD CONSTRAINT ... USING INDEX), checks and foreign keys added NOT VALID
+// then validated, exclusion constraints, and their drops. New tables get them inline (create_table) except
+// foreign keys, which are added once every referenced table exists.
+#include <fmt/format.h>
+
+#include "planner/naming.hpp"
+#include "planner/ops/table_ops.hpp"
+#include "util/strings.hpp"
+
+namespace pgshift::planner::ops {
+
+using schema::qualified;
+using schema::quote_ident;
+using pgshift::Error;
+
+std::string key_of_columns(const schema::QualifiedName& t, const std::vector<std::string>& columns) {
+  return "key:" + t.display() + "(" + util::join(columns, ",") + ")";
+}
+
+namespace {
+
+std::string cname(const schema::QualifiedName& t, const std::string& n) { return t.display() + "." + n; }
+
+PlannedStep& constraint_step(PlanContext& ctx, Phase phase, int priority, Step step, const schema::QualifiedName& t,
+                             const std::vector<std::string>& columns) {
+  auto& ps = ctx.add(phase, priority, std::move(step));
+  ps.uses.insert(key_table(t));
+  for (const auto& c : columns) ps.uses.insert(key_column(t, c));
+  return ps;
+}
+
+std::string index_exists_sql(const std::string& schema_name, const std::string& index, bool valid) {
+  return fmt::format(
+      "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid "
+      "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = {} AND c.relname = {}{})",
+      schema::quote_literal(schema_name), schema::quote_literal(index), valid ? " AND i.indisvalid" : "");
+}
+
+// A unique key on an existing table: the unique index is built concurrently (no write block) under
+// `index_name`, then turned into the constraint in a brief catalog-only step (which renames the index to
+// the constraint's name). `replaces` is the SQL dropping the key it replaces in the same transaction.
+struct KeySpec {
+  std::string name, index_name, clause_prefix, clause_suffix;
+  std::vector<std::string> columns;
+  bool nulls_not_distinct = false;
+  Phase attach_phase = Phase::add;
+  std::string replaces, replaces_reverse;
+};
+
+void add_key(PlanContext& ctx, const schema::Table& t, const KeySpec& k) {
+  std::string id = cname(t.name, k.name);
+  schema::Index idx;
+  idx.name = k.index_name;
+  idx.unique = true;
+  idx.nulls_not_distinct = k.nulls_not_distinct;
+  for (const auto& c : k.columns) idx.elems.push_back({c, std::nullopt, std::nullopt, std::nullopt, false, std::nullopt});
+  std::string drop_idx = "DROP INDEX CONCURRENTLY IF EXISTS " + qualified({t.name.schema, k.index_name});
+  Step build = make_step("build_key_index:" + id, '+', "index " + cname(t.name, k.index_name),
+                         "builds the unique index concurrently (no write block)", ddl::create_index(t.name, idx, true), drop_idx,
+                         "SHARE UPDATE EXCLUSIVE on " + t.name.display());
+  build.in_transaction = false;
+  build.statement_timeout_ms = 0;
+  build.done_check_sql = index_exists_sql(t.name.schema, k.index_name, true);
+  build.cleanup_sql = drop_idx;
+  build.hazards.push_back(hazards::index_build(k.index_name, t.name.display(), ctx.size_note(t.name)));
+  auto& b = constraint_step(ctx, Phase::add, prio::key_index, std::move(build), t.name, k.columns);
+  b.creates.insert("index:" + t.name.schema + "." + k.index_name);
+  std::string attach = ddl::add_constraint(t.name, k.name, k.clause_prefix + " USING INDEX " + quote_ident(k.index_name) + k.clause_suffix);
+  std::string undo = ddl::drop_constraint(t.name, k.name) + ";\n" + ddl::create_index(t.name, idx, false);
+  if (!k.replaces.empty()) {
+    attach = k.replaces + ";\n" + attach;
+    undo += ";\n" + k.replaces_reverse;
+  }
+  auto& a = constraint_step(ctx, k.attach_phase, k.attach_phase == Phase::add ? prio::key : prio::switch_key,
+                            make_step("add_constraint:" + id, k.replaces.empty() ? '+' : '~', "constraint " + id,
+                                      "turns the unique index into the constraint (catalog only)", attach, undo,
+                                      "ACCESS EXCLUSIVE (brief)"),
+                            t.name, k.columns);
+  a.uses.insert("index:" + t.name.schema + "." + k.index_name);
+  a.creates.insert(key_of_columns(t.name, k.columns));
+  for (const auto& c : k.columns) a.uses.insert("not_null:" + cname(t.name, c));
+}
+
+void drop_constraint(PlanContext& ctx, const schema::Table& t, const std::string& name, const std::string& recreate,
+                     const std::vector<std::string>& columns, int priority, const std::string& kind) {
+  auto& ps = constraint_step(ctx, Phase::drop, priority,
+                             make_step("drop_constraint:" + cname(t.name, name), '-', kind + " " + cname(t.name, name),
+                                       "drops the constraint", ddl::drop_constraint(t.name, name), recreate,
+                                       "ACCESS EXCLUSIVE (brief)"),
+                             t.name, columns);
+  ps.drops.insert("constraint:" + cname(t.name, name));
+  (void)ps;
+}
+
+// Checks and foreign keys: NOT VALID in add (only new rows are checked), VALIDATE in backfill.
+void add_validated(PlanContext& ctx, const schema::Table& t, const std::string& name, const std::string& clause,
+                   const std::vector<std::string>& columns, const std::optional<std::string>& replaced_clause, int priority,
+                   const std::string& kind, PlannedStep** add_out) {
+  std::string id = cname(t.name, name);
+  std::string fwd = ddl::add_constraint(t.name, name, clause, true);
+  std::string rev = ddl::drop_constraint(t.name, name);
+  if (replaced_clause) {
+    fwd = fmt::format("ALTER TABLE {} DROP CONSTRAINT {}, ADD CONSTRAINT {} {} NOT VALID", qualified(t.name), quote_ident(name),
+                      quote_ident(name), clause);
+    rev = fmt::format("ALTER TABLE {} DROP CONSTRAINT {}, ADD CONSTRAINT {} {} NOT VALID;\nALTER TABLE {} VALIDATE CONSTRAINT {}",
+                      qualified(t.name), quote_ident(name), quote_ident(name), *replaced_clause, qualified(t.name), quote_ident(name));
+  }
+  auto& add = constraint_step(ctx, Phase::add, priority,
+                              make_step((replaced_clause ? "replace_constraint:" : "add_constraint:") + id, replaced_clause ? '~' : '+',
+                                        kind + " " + id, "adds the constraint NOT VALID: new rows are checked, no scan yet", fwd, rev,
+                                        "ACCESS EXCLUSIVE (brief)"),
+                              t.name, columns);
+  add.creates.insert("constraint:" + id);
+  auto& v = constraint_step(ctx, Phase::backfill, prio::validate,
+                            make_step("validate_constraint:" + id, '~', kind + " " + id,
+                                      "validates existing rows without blocking writes",
+                                      "ALTER TABLE " + qualified(t.name) + " VALIDATE CONSTRAINT " + quote_ident(name), "",
+                                      "SHARE UPDATE EXCLUSIVE on " + t.name.display()),
+                            t.name, columns);
+  v.uses.insert("constraint:" + id);
+  v.step.statement_timeout_ms = 0;
+  v.step.hazards.push_back(hazards::full_table_scan(t.name.display(), ctx.size_note(t.name)));
+  for (const auto& c : columns) v.uses.insert("filled:" + cname(t.name, c));
+  if (add_out) *add_out = &add;
+}
+
+std::string fk_recreate(const schema::Table& t, const std::string& n, const schema::ForeignKey& fk) {
+  return ddl::add_constraint(t.name, n, ddl::foreign_key_clause(fk), true) + ";\nALTER TABLE " + qualified(t.name) +
+         " VALIDATE CONSTRAINT " + quote_ident(n);
+}
+
+void plan_foreign_keys(PlanContext& ctx, const schema::Table* cur, const schema::Table& des, bool is_new) {
+  for (const auto& [n, fk] : des.foreign_keys) {
+    const schema::ForeignKey* old = cur && cur->foreign_keys.count(n) ? &cur->foreign_keys.at(n) : nullptr;
+    auto strip = [](schema::ForeignKey f) { f.comment.reset(); f.renamed_from.reset(); return f; };
+    if (old && strip(*old) == strip(fk)) continue;
+    std::string clause = ddl::foreign_key_clause(fk);
+    bool ref_is_new = !ctx.table_exists(fk.ref_table);
+    PlannedStep* add = nullptr;
+    if ((is_new || ref_is_new) && !old) {
+      // Both sides are empty or new: nothing to scan, add it valid at once.
+      auto& ps = constraint_step(ctx, Phase::add, prio::foreign_key,
+                                 make_step("add_constraint:" + cname(des.name, n), '+', "foreign key " + cname(des.name, n),
+                                           "adds the foreign key", ddl::add_constraint(des.name, n, clause),
+                                           ddl::drop_constraint(des.name, n), "SHARE ROW EXCLUSIVE on both tables (brief)"),
+                                 des.name, fk.columns);
+      add = &ps;
+    } else {
+      add_validated(ctx, des, n, clause, fk.columns, old ? std::optional(ddl::foreign_key_clause(*old)) : std::nullopt,
+                    prio::foreign_key, "foreign key", &add);
+    }
+    add->uses.insert(key_table(fk.ref_table));
+    add->uses.insert(key_of_columns(fk.ref_table, fk.ref_columns));
+    for (const auto& c : fk.ref_columns) add->uses.insert(key_column(fk.ref_table, c));
+  }
+  if (!cur) return;
+  for (const auto& [n, fk] : cur->foreign_keys) {
+    if (des.foreign_keys.count(n)) continue;
+    auto& ps = constraint_step(ctx, Phase::drop, prio::drop_fk,
+                               make_step("drop_constraint:" + cname(des.name, n), '-', "foreign key " + cname(des.name, n),
+                                         "drops the foreign key", ddl::drop_constraint(des.name, n), fk_recreate(*cur, n, fk),
+                                         "SHARE ROW EXCLUSIVE on both tables (brief)"),
+                               des.name, fk.columns);
+    ps.drops.insert("constraint:" + cname(des.name, n));
+    ps.uses.insert(key_table(fk.ref_table));
+    ps.uses.insert(key_of_columns(fk.ref_table, fk.ref_columns));
+  }
+}
+
+void plan_keys(PlanContext& ctx, const schema::Table& cur, const schema::Table& des) {
+  auto needs_dance = [&](const std::vector<std::string>& cols) {
+    for (const auto& c : cols) {
+      const auto* oc = cur.find_column(c);
+      const auto* dc = des.find_column(c);
+      if (!oc || (oc->nullable && dc && !dc->nullable)) return true;
+    }
+    return false;
+  };
+  // primary key
+  auto pk_equal = [](const std::optional<schema::PrimaryKey>& a, const std::optional<schema::PrimaryKey>& b) {
+    if (a.has_value() != b.has_value()) return false;
+    return !a || (a->name == b->name && a->columns == b->columns);
+  };
+  if (!pk_equal(cur.primary_key, des.primary_key)) {
+    if (des.primary_key) {
+      KeySpec k;
+      k.name = des.primary_key->name;
+      k.columns = des.primary_key->columns;
+      k.clause_prefix = "PRIMARY KEY";
+      k.index_name = cur.primary_key ? naming::new_index(k.name) : k.name;
+      k.attach_phase = needs_dance(k.columns) || cur.primary_key ? Phase::switch_over : Phase::add;
+      if (cur.primary_key) {
+        // Two primary keys cannot coexist: the old one goes in the same transaction.
+        k.replaces = ddl::drop_constraint(cur.name, cur.primary_key->name);
+        k.replaces_reverse = ddl::add_constraint(cur.name, cur.primary_key->name, ddl::primary_key_clause(*cur.primary_key));
+      }
+      add_key(ctx, des, k);
+      if (cur.primary_key) ctx.steps.back().step.hazards.push_back(hazards::backward_incompatible("replaces the primary key of " + des.name.display()));
+    } else {
+      drop_constraint(ctx, cur, cur.primary_key->name,
+                      ddl::add_constraint(cur.name, cur.primary_key->name, ddl::primary_key_clause(*cur.primary_key)),
+                      cur.primary_key->columns, prio::drop_constraint, "primary key");
+      ctx.steps.back().drops.insert(key_of_columns(cur.name, cur.primary_key->columns));
+    }
+  }
+  // unique constraints
+  for (const auto& [n, u] : des.uniques) {
+    const schema::UniqueConstraint* old = cur.uniques.count(n) ? &cur.uniques.at(n) : nullptr;
+    auto strip = [](schema::UniqueConstraint x) { x.comment.reset(); x.renamed_from.reset(); return x; };
+    if (old && strip(*old) == strip(u)) continue;
+    if (old) {
+      throw Error("changing unique constraint " + cname(des.name, n) + " in place is not supported", std::nullopt,
+                  "give the changed constraint a new name: the new one is built concurrently, then the old one dropped");
+    }
+    KeySpec k;
+    k.name = n;
+    k.index_name = n;
+    k.columns = u.columns;
+    k.clause_prefix = "UNIQUE";
+    k.nulls_not_distinct = u.nulls_not_distinct;
+    if (u.deferrable) k.clause_suffix = u.initially_deferred ? " DEFERRABLE INITIALLY DEFERRED" : " DEFERRABLE";
+    add_key(ctx, des, k);
+  }
+  for (const auto& [n, u] : cur.uniques) {
+    if (des.uniques.count(n)) continue;
+    drop_constraint(ctx, cur, n, ddl::add_constraint(cur.name, n, ddl::unique_clause(u)), u.columns, prio::drop_constraint,
+                    "unique constraint");
+    ctx.steps.back().drops.insert(key_of_columns(cur.name, u.columns));
+  }
+}
+
+void plan_checks_and_exclusions(PlanContext& ctx, const schema::Table& cur, const schema::Table& des) {
+  for (const auto& [n, c] : des.checks) {
+    const schema::CheckConstraint* old = cur.checks.count(n) ? &cur.checks.at(n) : nullptr;
+    if (old && old->expression == c.expression && old->no_inherit == c.no_inherit) continue;
+    add_validated(ctx, des, n, ddl::check_clause(c), {}, old ? std::optional(ddl::check_clause(*old)) : std::nullopt,
+                  prio::check, "check", nullptr);
+    // the new expression may use columns added in this plan
+    ctx.steps[ctx.steps.size() - 2].uses.insert("columns_of:" + des.name.display());
+  }
+  for (const auto& [n, c] : cur.checks) {
+    if (des.checks.count(n)) continue;
+    drop_constraint(ctx, cur, n,
+                    ddl::add_constraint(cur.name, n, ddl::check_clause(c), true) + ";\nALTER TABLE " + qualified(cur.name) +
+                        " VALIDATE CONSTRAINT " + quote_ident(n),
+                    {}, prio::drop_constraint, "check");
+  }
+  for (const auto& [n, x] : des.exclusions) {
+    const schema::ExclusionConstraint* old = cur.exclusions.count(n) ? &cur.exclusions.at(n) : nullptr;
+    if (old && old->definition == x.definition) continue;
+    std::string fwd = ddl::add_constraint(des.name, n, x.definition.canonical);
+    std::string rev = ddl::drop_constraint(des.name, n);
+    if (old) {
+      fwd = ddl::drop_constraint(des.name, n) + ";\n" + fwd;
+      rev += ";\n" + ddl::add_constraint(des.name, n, old->definition.canonical);
+    }
+    auto& ps = constraint_step(ctx, Phase::add, prio::check,
+                               make_step("add_constraint:" + cname(des.name, n), old ? '~' : '+', "exclusion " + cname(des.name, n),
+                                         "adds the exclusion constraint (builds its index under a lock)", fwd, rev,
+                                         "ACCESS EXCLUSIVE on " + des.name.display()),
+                               des.name, {});
+    ps.uses.insert("columns_of:" + des.name.display());
+    ps.step.hazards.push_back(hazards::access_exclusive(des.name.display(), "while the exclusion index builds"));
+  }
+  for (const auto& [n, x] : cur.exclusions) {
+    if (des.exclusions.count(n)) continue;
+    drop_constraint(ctx, cur, n, ddl::add_constraint(cur.name, n, x.definition.canonical), {}, prio::drop_constraint,
+                    "exclusion");
+  }
+}
+
+void plan_constraint_comments(PlanContext& ctx, const schema::Table* cur, const schema::Table& des) {
+  auto comment = [&](const std::string& n, const std::optional<std::string>& old, const std::optional<std::string>& now) {
+    plan_comment(ctx, "CONSTRAINT " + quote_ident(n) + " ON " + qualified(des.name), "constraint." + cname(des.name, n),
+                 "constraint " + cname(des.name, n), old, now, "constraint:" + cname(des.name, n));
+  };
+  if (des.primary_key) {
+    comment(des.primary_key->name,
+            cur && cur->primary_key && cur->primary_key->name == des.primary_key->name ? cur->primary_key->comment : std::nullopt,
+            des.primary_key->comment);
+  }
+  for (const auto& [n, u] : des.uniques) comment(n, cur && cur->uniques.count(n) ? cur->uniques.at(n).comment : std::nullopt, u.comment);
+  for (const auto& [n, c] : des.checks) comment(n, cur && cur->checks.count(n) ? cur->checks.at(n).comment : std::nullopt, c.comment);
+  for (const auto& [n, f] : des.foreign_keys) {
+    comment(n, cur && cur->foreign_keys.count(n) ? cur->foreign_keys.at(n).comment : std::nullopt, f.comment);
+  }
+  for (const auto& [n, x] : des.exclusions) {
+    comment(n, cur && cur->exclusions.count(n) ? cur->exclusions.at(n).comment : std::nullopt, x.comment);
+  }
+}
+
+}  // namespace
+
+void plan_constraints(PlanContext& ctx, const schema::Table* cur, const schema::Table& des) {
+  if (cur) {
+    plan_keys(ctx, *cur, des);
+    plan_checks_and_exclusions(ctx, *cur, des);
+  }
+  plan_foreign_keys(ctx, cur, des, cur == nullptr);
+  plan_constraint_comments(ctx, cur, des);
+}
+
+}  // namespace pgshift::planner::ops

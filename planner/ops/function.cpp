@@ -1,0 +1,86 @@
+// This file implements functions and procedures: create, replace (CREATE OR REPLACE when the
+// signature and result allow it, else drop and create in one transaction), drop.
+#include <fmt/format.h>
+
+#include "planner/ops/common.hpp"
+#include "util/strings.hpp"
+
+namespace pgshift::planner {
+
+using namespace ops;
+
+namespace {
+
+std::string key_function(const schema::Function& f) { return "function:" + f.name.schema + "." + f.key(); }
+
+void add_type_uses(PlannedStep& ps, const schema::Function& f, const schema::Database& db) {
+  for (const auto& arg : util::split(f.identity_arguments, ',')) {
+    std::string k = key_for_type_name(util::trim(arg), db);
+    if (!k.empty()) ps.uses.insert(k);
+  }
+  std::string k = key_for_type_name(util::trim(f.returns), db);
+  if (!k.empty()) ps.uses.insert(k);
+  ps.uses.insert("schema:" + f.name.schema);
+}
+
+bool can_replace(const schema::Function& a, const schema::Function& b) {
+  return a.procedure == b.procedure && a.returns == b.returns && a.arguments == b.arguments;
+}
+
+}  // namespace
+
+void plan_functions(PlanContext& ctx) {
+  for (const auto& [sn, des_schema] : ctx.desired.schemas) {
+    const schema::Schema* cur_schema = ctx.current.schemas.count(sn) ? &ctx.current.schemas.at(sn) : nullptr;
+    for (const auto& [key, f] : des_schema.functions) {
+      const schema::Function* cur = cur_schema && cur_schema->functions.count(key) ? &cur_schema->functions.at(key) : nullptr;
+      std::string obj = (f.procedure ? "procedure " : "function ") + sn + "." + key;
+      schema::Function f_nc = f;
+      f_nc.comment.reset();
+      f_nc.grants.clear();
+      if (!cur) {
+        auto& ps = ctx.add(Phase::add, prio::function,
+                           make_step("create_function:" + sn + "." + key, '+', obj, "creates the routine",
+                                     ddl::create_function(f), ddl::drop_function(f), "none"));
+        ps.creates.insert(key_function(f));
+        add_type_uses(ps, f, ctx.desired);
+      } else {
+        schema::Function c_nc = *cur;
+        c_nc.comment.reset();
+        c_nc.grants.clear();
+        if (!(c_nc == f_nc)) {
+          bool replace = can_replace(*cur, f);
+          std::string fwd = replace ? ddl::create_function(f, true)
+                                    : ddl::drop_function(*cur) + ";\n" + ddl::create_function(f);
+          std::string rev = replace ? ddl::create_function(*cur, true)
+                                    : ddl::drop_function(f) + ";\n" + ddl::create_function(*cur);
+          auto& ps = ctx.add(Phase::add, prio::function,
+                             make_step("replace_function:" + sn + "." + key, '~', obj,
+                                       replace ? "replaces the body in place (CREATE OR REPLACE)"
+                                               : "drops and recreates the routine in one transaction (its result or arguments changed)",
+                                       fwd, rev, "none"));
+          ps.creates.insert(key_function(f));
+          add_type_uses(ps, f, ctx.desired);
+        }
+      }
+      std::string what = std::string(f.procedure ? "PROCEDURE " : "FUNCTION ") + schema::qualified(f.name) + "(" +
+                         f.identity_arguments + ")";
+      plan_comment(ctx, what, "function." + sn + "." + key, obj, cur ? cur->comment : std::nullopt, f.comment,
+                   key_function(f));
+    }
+  }
+  for (const auto& [sn, cur_schema] : ctx.current.schemas) {
+    const schema::Schema* des_schema = ctx.desired.schemas.count(sn) ? &ctx.desired.schemas.at(sn) : nullptr;
+    for (const auto& [key, f] : cur_schema.functions) {
+      if (des_schema && des_schema->functions.count(key)) continue;
+      auto& ps = ctx.add(Phase::drop, prio::drop_function,
+                         make_step("drop_function:" + sn + "." + key, '-', (f.procedure ? "procedure " : "function ") + sn + "." + key,
+                                   "drops the routine", ddl::drop_function(f), ddl::create_function(f), "none"));
+      ps.drops.insert(key_function(f));
+      ps.uses.insert("schema:" + sn);
+      ps.step.hazards.push_back(hazards::backward_incompatible("old code calling " + sn + "." + key + " fails"));
+    }
+  }
+}
+
+}  // namespace pgshift::planner

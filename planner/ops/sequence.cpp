@@ -1,0 +1,97 @@
+// This file implements sequences: create, alter options, owned-by, drop.
+#include <fmt/format.h>
+
+#include "planner/ops/common.hpp"
+#include "util/strings.hpp"
+
+namespace pgshift::planner {
+
+using namespace ops;
+using schema::qualified;
+
+namespace {
+
+// "t.c" (same schema) or "s.t.c" -> (table, column)
+std::optional<std::pair<schema::QualifiedName, std::string>> owner_of(const schema::Sequence& s) {
+  if (!s.owned_by) return std::nullopt;
+  auto parts = util::split(*s.owned_by, '.');
+  if (parts.size() == 2) return std::make_pair(schema::QualifiedName{s.name.schema, parts[0]}, parts[1]);
+  if (parts.size() == 3) return std::make_pair(schema::QualifiedName{parts[0], parts[1]}, parts[2]);
+  return std::nullopt;
+}
+
+std::string owned_by_sql(const schema::Sequence& s) {
+  auto owner = owner_of(s);
+  std::string target = owner ? qualified(owner->first) + "." + schema::quote_ident(owner->second) : "NONE";
+  return "ALTER SEQUENCE " + qualified(s.name) + " OWNED BY " + target;
+}
+
+bool options_equal(schema::Sequence a, schema::Sequence b) {
+  a.owned_by.reset();
+  b.owned_by.reset();
+  a.comment.reset();
+  b.comment.reset();
+  a.grants.clear();
+  b.grants.clear();
+  return a == b;
+}
+
+void plan_owner(PlanContext& ctx, const schema::Sequence* cur, const schema::Sequence& des) {
+  if (cur && cur->owned_by == des.owned_by) return;
+  if (!cur && !des.owned_by) return;
+  std::string reverse = cur ? owned_by_sql(*cur) : "";
+  auto& ps = ctx.add(Phase::add, prio::sequence_owner,
+                     make_step("set_sequence_owner:" + des.name.display(), '~', "sequence " + des.name.display(),
+                               "ties the sequence's life to its column", owned_by_sql(des), reverse, "none"));
+  ps.uses.insert("sequence:" + des.name.display());
+  if (auto owner = owner_of(des)) {
+    ps.uses.insert(key_table(owner->first));
+    ps.uses.insert(key_column(owner->first, owner->second));
+  }
+}
+
+}  // namespace
+
+void plan_sequences(PlanContext& ctx) {
+  for (const auto& [sn, des_schema] : ctx.desired.schemas) {
+    const schema::Schema* cur_schema = ctx.current.schemas.count(sn) ? &ctx.current.schemas.at(sn) : nullptr;
+    for (const auto& [name, s] : des_schema.sequences) {
+      const schema::Sequence* cur = cur_schema && cur_schema->sequences.count(name) ? &cur_schema->sequences.at(name) : nullptr;
+      std::string obj = "sequence " + s.name.display();
+      if (!cur) {
+        auto& ps = ctx.add(Phase::add, prio::sequence,
+                           make_step("create_sequence:" + s.name.display(), '+', obj, "creates the sequence",
+                                     ddl::create_sequence(s), "DROP SEQUENCE IF EXISTS " + qualified(s.name), "none"));
+        ps.creates.insert("sequence:" + s.name.display());
+        ps.uses.insert("schema:" + sn);
+      } else if (!options_equal(*cur, s)) {
+        auto& ps = ctx.add(Phase::add, prio::sequence,
+                           make_step("alter_sequence:" + s.name.display(), '~', obj, "changes the sequence's options",
+                                     "ALTER SEQUENCE " + qualified(s.name) + ddl::sequence_options(s),
+                                     "ALTER SEQUENCE " + qualified(s.name) + ddl::sequence_options(*cur), "none"));
+        ps.uses.insert("sequence:" + s.name.display());
+      }
+      plan_owner(ctx, cur, s);
+      plan_comment(ctx, "SEQUENCE " + qualified(s.name), "sequence." + s.name.display(), obj, cur ? cur->comment : std::nullopt,
+                   s.comment, "sequence:" + s.name.display());
+    }
+  }
+  for (const auto& [sn, cur_schema] : ctx.current.schemas) {
+    const schema::Schema* des_schema = ctx.desired.schemas.count(sn) ? &ctx.desired.schemas.at(sn) : nullptr;
+    for (const auto& [name, s] : cur_schema.sequences) {
+      if (des_schema && des_schema->sequences.count(name)) continue;
+      std::string reverse = ddl::create_sequence(s);
+      if (s.owned_by) reverse += ";\n" + owned_by_sql(s);
+      // IF EXISTS: a sequence owned by a dropped column or table goes away with it.
+      auto& ps = ctx.add(Phase::drop, prio::drop_sequence,
+                         make_step("drop_sequence:" + s.name.display(), '-', "sequence " + s.name.display(),
+                                   "drops the sequence", "DROP SEQUENCE IF EXISTS " + qualified(s.name), reverse, "none"));
+      ps.drops.insert("sequence:" + s.name.display());
+      ps.uses.insert("schema:" + sn);
+      if (auto owner = owner_of(s)) ps.uses.insert(key_table(owner->first));
+      ps.step.irreversible_reason = "the sequence's current value is lost; rollback recreates it at its start value";
+    }
+  }
+}
+
+}  // namespace pgshift::planner

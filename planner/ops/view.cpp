@@ -1,0 +1,160 @@
+// This file implements views and materialized views: create, CREATE OR REPLACE where the new column
+// list extends the old one, else drop and recreate (with the views that depend on it) in one
+// transaction; drops; materialized view indexes; comments.
+#include <fmt/format.h>
+
+#include "planner/ops/table_ops.hpp"
+#include "schema/expr.hpp"
+#include "util/strings.hpp"
+
+namespace pgshift::planner {
+
+using namespace ops;
+using schema::qualified;
+
+namespace {
+
+std::vector<schema::QualifiedName> references(const schema::View& v) {
+  std::vector<schema::QualifiedName> out;
+  for (const auto& ref : schema::referenced_relations(v.query.canonical.empty() ? v.query.source : v.query.canonical)) {
+    auto parts = util::split(ref, '.');
+    out.push_back(parts.size() >= 2 ? schema::QualifiedName{parts[0], parts[1]} : schema::QualifiedName{"public", ref});
+  }
+  return out;
+}
+
+void add_reference_uses(PlannedStep& ps, const schema::View& v, const schema::Database& db, bool drop) {
+  for (const auto& r : references(v)) {
+    if (db.find_table(r)) {
+      ps.uses.insert(key_table(r));
+      ps.uses.insert("columns_of:" + r.display());
+    } else if (db.find_view(r)) {
+      ps.uses.insert(key_view(r));
+    }
+  }
+  (void)drop;
+}
+
+bool replaceable(const schema::View& old, const schema::View& now) {
+  if (old.materialized || now.materialized || old.columns.empty() || now.columns.size() < old.columns.size()) return false;
+  for (size_t i = 0; i < old.columns.size(); ++i) {
+    if (old.columns[i] != now.columns[i]) return false;
+  }
+  return old.check_option == now.check_option || true;
+}
+
+std::string create_with_indexes(const schema::View& v) {
+  std::vector<std::string> sql{ddl::create_view(v)};
+  for (const auto& [n, idx] : v.indexes) sql.push_back(ddl::create_index(v.name, idx, false));
+  return util::join(sql, ";\n");
+}
+
+// Views of `db` that read `view`, directly or transitively, in dependency order.
+std::vector<const schema::View*> dependents(const schema::Database& db, const schema::QualifiedName& view) {
+  std::vector<const schema::View*> out;
+  std::set<schema::QualifiedName> targets{view};
+  for (bool grew = true; grew;) {
+    grew = false;
+    for (const auto& [sn, s] : db.schemas) {
+      for (const auto& [vn, v] : s.views) {
+        if (targets.count(v.name)) continue;
+        for (const auto& r : references(v)) {
+          if (targets.count(r)) {
+            out.push_back(&v);
+            targets.insert(v.name);
+            grew = true;
+            break;
+          }
+        }
+      }
+    }
+  }
+  return out;
+}
+
+void plan_view_change(PlanContext& ctx, const schema::View& old, const schema::View& v) {
+  std::string id = v.name.display();
+  std::string kind = v.materialized ? "materialized view " : "view ";
+  if (replaceable(old, v)) {
+    auto& ps = ctx.add(Phase::add, prio::view,
+                       make_step("replace_view:" + id, '~', kind + id, "replaces the query in place (CREATE OR REPLACE)",
+                                 ddl::create_view(v, true), ddl::create_view(old, true), "ACCESS EXCLUSIVE on the view (brief)"));
+    ps.creates.insert(key_view(v.name));
+    add_reference_uses(ps, v, ctx.desired, false);
+    return;
+  }
+  // Drop and recreate, together with the views that read this one, in one transaction.
+  auto deps = dependents(ctx.current, old.name);
+  std::vector<std::string> fwd, rev_drop, rev_create;
+  for (auto it = deps.rbegin(); it != deps.rend(); ++it) fwd.push_back(ddl::drop_view(**it));
+  fwd.push_back(ddl::drop_view(old));
+  fwd.push_back(create_with_indexes(v));
+  rev_drop.push_back(ddl::drop_view(v));
+  rev_create.push_back(create_with_indexes(old));
+  for (const auto* d : deps) {
+    rev_create.push_back(create_with_indexes(*d));
+    if (const auto* nd = ctx.desired.find_view(d->name)) {
+      fwd.push_back(create_with_indexes(*nd));
+      rev_drop.insert(rev_drop.begin(), ddl::drop_view(*nd));
+      ctx.views_handled.insert(d->name);
+    }
+  }
+  for (auto& s : rev_create) rev_drop.push_back(s);
+  auto& ps = ctx.add(Phase::add, prio::view,
+                     make_step("recreate_view:" + id, '~', kind + id,
+                               v.materialized ? "drops and recreates the materialized view (repopulates it)"
+                                              : "drops and recreates the view in one transaction (its columns changed)",
+                               util::join(fwd, ";\n"), util::join(rev_drop, ";\n"), "ACCESS EXCLUSIVE on the view (brief)"));
+  ps.creates.insert(key_view(v.name));
+  add_reference_uses(ps, v, ctx.desired, false);
+  if (v.materialized) ps.step.statement_timeout_ms = 0;
+}
+
+}  // namespace
+
+void plan_views(PlanContext& ctx) {
+  for (const auto& [sn, s] : ctx.desired.schemas) {
+    for (const auto& [vn, v] : s.views) {
+      const schema::View* old = ctx.current.find_view(v.name);
+      std::string id = v.name.display();
+      std::string kind = v.materialized ? "materialized view " : "view ";
+      if (!old) {
+        auto& ps = ctx.add(Phase::add, prio::view,
+                           make_step("create_view:" + id, '+', kind + id, "creates the view", ddl::create_view(v),
+                                     ddl::drop_view(v), "none (new view)"));
+        ps.creates.insert(key_view(v.name));
+        ps.uses.insert("schema:" + sn);
+        add_reference_uses(ps, v, ctx.desired, false);
+        plan_indexes(ctx, v.name, nullptr, v.indexes, true, false);
+      } else {
+        auto strip = [](schema::View x) {
+          x.comment.reset();
+          x.grants.clear();
+          x.indexes.clear();
+          if (x.columns.empty()) x.columns.clear();
+          return x;
+        };
+        schema::View a = strip(*old), b = strip(v);
+        if (b.columns.empty()) a.columns.clear();  // YAML may omit the column list
+        if (!(a == b) && !ctx.views_handled.count(v.name)) plan_view_change(ctx, *old, v);
+        if (!ctx.views_handled.count(v.name)) plan_indexes(ctx, v.name, &old->indexes, v.indexes, false, false);
+      }
+      plan_comment(ctx, (v.materialized ? "MATERIALIZED VIEW " : "VIEW ") + qualified(v.name), "view." + id, kind + id,
+                   old ? old->comment : std::nullopt, v.comment, key_view(v.name));
+    }
+  }
+  for (const auto& [sn, s] : ctx.current.schemas) {
+    for (const auto& [vn, v] : s.views) {
+      if (ctx.desired.find_view(v.name)) continue;
+      auto& ps = ctx.add(Phase::drop, prio::drop_view,
+                         make_step("drop_view:" + v.name.display(), '-', (v.materialized ? "materialized view " : "view ") + v.name.display(),
+                                   "drops the view", ddl::drop_view(v), create_with_indexes(v), "ACCESS EXCLUSIVE on the view (brief)"));
+      ps.drops.insert(key_view(v.name));
+      ps.uses.insert("schema:" + sn);
+      add_reference_uses(ps, v, ctx.current, true);
+      ps.step.hazards.push_back(hazards::backward_incompatible("old code reading " + v.name.display() + " fails"));
+    }
+  }
+}
+
+}  // namespace pgshift::planner

@@ -1,0 +1,83 @@
+// This file implements make_plan: the passes over each object family, then deterministic ordering.
+#include "planner/planner.hpp"
+
+#include <map>
+
+#include "planner/context.hpp"
+#include "schema/yaml_io.hpp"
+#include "util/sha256.hpp"
+
+namespace pgshift::planner {
+namespace {
+
+schema::Database prepared(const schema::Database& db) {
+  schema::Database copy = db;
+  schema::normalize(copy);
+  return copy;
+}
+
+// Step ids must be unique (they key the state table): a repeated id gets "#2", "#3".
+void make_ids_unique(std::vector<PlannedStep>& steps) {
+  std::map<std::string, int> seen;
+  for (auto& s : steps) {
+    int n = ++seen[s.step.id];
+    if (n > 1) s.step.id += "#" + std::to_string(n);
+  }
+}
+
+struct Passes {
+  schema::Database renamed;
+  std::vector<PlannedStep> steps;
+  std::vector<std::string> notes;
+};
+
+Passes run_passes(const schema::Database& current, const schema::Database& desired, const PlanOptions& options) {
+  Passes out;
+  out.renamed = current;
+  PlanContext rename_ctx(current, desired, options);
+  plan_renames(rename_ctx, out.renamed);
+  PlanContext ctx(out.renamed, desired, options);
+  ctx.steps = std::move(rename_ctx.steps);
+  plan_schemas_and_extensions(ctx);
+  plan_types(ctx);
+  plan_sequences(ctx);
+  plan_functions(ctx);
+  plan_tables(ctx);
+  plan_views(ctx);
+  plan_grants(ctx);
+  make_ids_unique(ctx.steps);
+  out.steps = std::move(ctx.steps);
+  out.notes = std::move(ctx.notes);
+  return out;
+}
+
+}  // namespace
+
+std::string fingerprint(const schema::Database& db) {
+  schema::Database copy = db;
+  schema::strip_hints(copy);
+  schema::normalize(copy);
+  copy.unmanaged.clear();
+  return util::sha256_hex(schema::to_yaml(copy));
+}
+
+Plan make_plan(const schema::Database& current_in, const schema::Database& desired_in, const PlanOptions& options) {
+  schema::Database current = prepared(current_in);
+  schema::Database desired = prepared(desired_in);
+  Passes ctx = run_passes(current, desired, options);
+  Plan plan;
+  plan.current_fingerprint = fingerprint(current_in);
+  plan.desired_fingerprint = fingerprint(desired_in);
+  plan.notes = ctx.notes;
+  plan.steps = order_steps(std::move(ctx.steps));
+  return plan;
+}
+
+std::string plan_to_dot(const schema::Database& current_in, const schema::Database& desired_in, const PlanOptions& options) {
+  schema::Database current = prepared(current_in);
+  schema::Database desired = prepared(desired_in);
+  Passes ctx = run_passes(current, desired, options);
+  return steps_to_dot(ctx.steps);
+}
+
+}  // namespace pgshift::planner

@@ -1,0 +1,221 @@
+// This file implements the markdown view of a plan, written as a pull-request comment: a summary
+// table per phase, a hazards table by severity, the SQL per phase in collapsible blocks, and the
+// reverse SQL in the order a rollback runs it.
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "planner/render.hpp"
+
+namespace pgshift::planner {
+
+// Defined in render_sql.cpp (to move to render.hpp).
+std::string render_step_sql(const Step& step);
+std::string terminate_sql(std::string_view sql);
+
+namespace {
+
+enum class Severity { high = 0, medium = 1, low = 2 };
+
+Severity severity(HazardKind kind) {
+  switch (kind) {
+    case HazardKind::deletes_data:
+    case HazardKind::table_rewrite:
+    case HazardKind::backward_incompatible:
+    case HazardKind::irreversible:
+      return Severity::high;
+    case HazardKind::index_build:
+      return Severity::low;
+    default:
+      return Severity::medium;
+  }
+}
+
+std::string_view severity_name(Severity s) {
+  switch (s) {
+    case Severity::high: return "**high**";
+    case Severity::medium: return "medium";
+    case Severity::low: return "low";
+  }
+  return "";
+}
+
+// Plain text safe in a table cell: markdown punctuation escaped, line breaks as spaces.
+std::string md_text(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '\n' || c == '\r') {
+      out += ' ';
+    } else if (std::string_view("\\`*_[]<>|~&").find(c) != std::string_view::npos) {
+      out += '\\';
+      out += c;
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+size_t longest_backtick_run(std::string_view text) {
+  size_t longest = 0, run = 0;
+  for (char c : text) {
+    run = c == '`' ? run + 1 : 0;
+    longest = std::max(longest, run);
+  }
+  return longest;
+}
+
+// A code span in a table cell: a delimiter longer than any backtick run inside, pipes escaped.
+std::string md_code(std::string_view text) {
+  std::string body;
+  for (char c : text) {
+    body += c == '|' ? std::string("\\|") : c == '\n' || c == '\r' ? std::string(" ") : std::string(1, c);
+  }
+  std::string fence(longest_backtick_run(body) + 1, '`');
+  std::string pad = !body.empty() && (body.front() == '`' || body.back() == '`') ? " " : "";
+  return fence + pad + body + pad + fence;
+}
+
+// A fenced ```sql block that the content cannot close early.
+std::string sql_block(std::string_view sql) {
+  std::string fence(std::max<size_t>(3, longest_backtick_run(sql) + 1), '`');
+  return fmt::format("{}sql\n{}\n{}\n", fence, sql, fence);
+}
+
+std::string details(std::string_view summary, std::string_view body) {
+  return fmt::format("<details>\n<summary>{}</summary>\n\n{}\n</details>\n\n", summary, body);
+}
+
+std::string plural(size_t n, std::string_view word) {
+  return fmt::format("{} {}{}", n, word, n == 1 ? "" : "s");
+}
+
+std::string summary_table(const Plan& plan) {
+  std::string out = "| Phase | Steps | Add | Change | Drop |\n|---|--:|--:|--:|--:|\n";
+  int number = 0;
+  for (Phase phase : k_all_phases) {
+    size_t add = 0, drop = 0, change = 0;
+    auto steps = plan.steps_in(phase);
+    for (const Step* step : steps) {
+      add += step->change == '+';
+      drop += step->change == '-';
+      change += step->change != '+' && step->change != '-';
+    }
+    out += fmt::format("| {}. {} | {} | {} | {} | {} |\n", ++number, phase_name(phase), steps.size(), add, change, drop);
+  }
+  return out;
+}
+
+std::string hazards_section(const Plan& plan) {
+  struct Row {
+    Severity severity;
+    const Step* step;
+    const Hazard* hazard;
+  };
+  std::vector<Row> rows;
+  for (const auto& step : plan.steps) {
+    for (const auto& hazard : step.hazards) {
+      rows.push_back({severity(hazard.kind), &step, &hazard});
+    }
+  }
+  if (rows.empty()) {
+    return "### Hazards\n\nNone.\n\n";
+  }
+  std::stable_sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) { return a.severity < b.severity; });
+  std::string out = "### Hazards\n\n| Severity | Hazard | Phase | Step | Details |\n|---|---|---|---|---|\n";
+  for (const auto& row : rows) {
+    out += fmt::format("| {} | `{}` | {} | {} | {} |\n", severity_name(row.severity), hazard_name(row.hazard->kind),
+                       phase_name(row.step->phase), md_code(row.step->id), md_text(row.hazard->message));
+  }
+  return out + "\n";
+}
+
+std::string forward_section(const Plan& plan) {
+  std::string out = "### SQL\n\n";
+  int number = 0;
+  for (Phase phase : k_all_phases) {
+    ++number;
+    auto steps = plan.steps_in(phase);
+    if (steps.empty()) {
+      continue;
+    }
+    std::string sql;
+    for (const Step* step : steps) {
+      sql += (sql.empty() ? "" : "\n") + render_step_sql(*step);
+    }
+    sql.pop_back();  // the block's closing fence brings its own line break
+    out += details(fmt::format("Phase {}/4: {} ({})", number, phase_name(phase), plural(steps.size(), "step")),
+                   sql_block(sql));
+  }
+  return out;
+}
+
+std::string reverse_step_sql(const Step& step) {
+  if (!step.reverse_sql) {
+    std::string reason = step.irreversible_reason.empty() ? "no reverse" : step.irreversible_reason;
+    std::string line = fmt::format("-- {}: IRREVERSIBLE: {}", step.id, reason);
+    std::replace(line.begin(), line.end(), '\n', ' ');
+    return line + "\n";
+  }
+  std::string header = fmt::format("-- undo {}", step.id);
+  std::replace(header.begin(), header.end(), '\n', ' ');
+  if (step.reverse_sql->empty()) {
+    return header + ": nothing to undo\n";
+  }
+  return header + "\n" + terminate_sql(*step.reverse_sql) + "\n";
+}
+
+std::string reverse_section(const Plan& plan) {
+  std::string out = "### Reverse SQL\n\nA rollback runs these from the last step back to the first.\n\n";
+  for (int number = 4; number >= 1; --number) {
+    Phase phase = k_all_phases[number - 1];
+    auto steps = plan.steps_in(phase);
+    if (steps.empty()) {
+      continue;
+    }
+    std::string sql;
+    for (auto it = steps.rbegin(); it != steps.rend(); ++it) {
+      sql += (sql.empty() ? "" : "\n") + reverse_step_sql(**it);
+    }
+    sql.pop_back();
+    out += details(fmt::format("Undo phase {}/4: {} ({})", number, phase_name(phase), plural(steps.size(), "step")),
+                   sql_block(sql));
+  }
+  return out;
+}
+
+std::string notes_section(const Plan& plan) {
+  if (plan.notes.empty()) {
+    return "";
+  }
+  std::string out = "### Notes\n\n";
+  for (const auto& note : plan.notes) {
+    out += "- " + md_text(note) + "\n";
+  }
+  return out + "\n";
+}
+
+}  // namespace
+
+std::string render_markdown(const Plan& plan) {
+  std::string out = "## pgshift plan\n\n";
+  if (plan.empty()) {
+    out += "No changes. The database matches the desired schema.\n\n" + notes_section(plan);
+  } else {
+    size_t add = 0, drop = 0;
+    for (const auto& step : plan.steps) {
+      add += step.change == '+';
+      drop += step.change == '-';
+    }
+    out += fmt::format("**{}**: {} to add, {} to change, {} to drop.\n\n", plural(plan.steps.size(), "step"), add,
+                       plan.steps.size() - add - drop, drop);
+    out += summary_table(plan) + "\n" + hazards_section(plan) + notes_section(plan) + forward_section(plan) +
+           reverse_section(plan);
+  }
+  while (out.size() >= 2 && out.ends_with("\n\n")) {
+    out.pop_back();
+  }
+  return out;
+}
+
+}  // namespace pgshift::planner

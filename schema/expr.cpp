@@ -1,0 +1,225 @@
+// This file implements make_expr and make_query: parse with libpg_query, check that the text is
+// exactly one expression (one query), and deparse the rewritten tree as the canonical form.
+#include <algorithm>
+#include <cctype>
+#include <cstring>
+
+#include "schema/expr_internal.hpp"
+#include "util/strings.hpp"
+
+namespace pgshift::schema {
+
+namespace detail {
+
+std::string deparse_expr(PgQuery__Node* expr) {
+  // A SELECT built around the node on the stack: only packed, never freed.
+  PgQuery__ResTarget target = PG_QUERY__RES_TARGET__INIT;
+  target.val = expr;
+  PgQuery__Node target_node = PG_QUERY__NODE__INIT;
+  target_node.node_case = PG_QUERY__NODE__NODE_RES_TARGET;
+  target_node.res_target = &target;
+  PgQuery__Node* targets[] = {&target_node};
+  PgQuery__SelectStmt select = PG_QUERY__SELECT_STMT__INIT;
+  select.n_target_list = 1;
+  select.target_list = targets;
+  select.limit_option = PG_QUERY__LIMIT_OPTION__LIMIT_OPTION_DEFAULT;
+  select.op = PG_QUERY__SET_OPERATION__SETOP_NONE;
+  PgQuery__Node select_node = PG_QUERY__NODE__INIT;
+  select_node.node_case = PG_QUERY__NODE__NODE_SELECT_STMT;
+  select_node.select_stmt = &select;
+  PgQuery__RawStmt raw = PG_QUERY__RAW_STMT__INIT;
+  raw.stmt = &select_node;
+  PgQuery__RawStmt* stmts[] = {&raw};
+  PgQuery__ParseResult result = PG_QUERY__PARSE_RESULT__INIT;
+  result.version = PG_VERSION_NUM;
+  result.n_stmts = 1;
+  result.stmts = stmts;
+  std::string sql = pg::deparse(result);
+  return util::starts_with(sql, "SELECT ") ? sql.substr(7) : sql;
+}
+
+std::string canonical_expr(PgQuery__Node* expr, const ExprOptions& options) {
+  rewrite_expression(expr, options);
+  pg::zero_locations(&expr->base);
+  return deparse_expr(expr);
+}
+
+}  // namespace detail
+
+namespace {
+
+constexpr int k_select_prefix = 7;  // "SELECT "
+
+// Keywords that start a clause a lone expression cannot have.
+bool is_clause_keyword(const std::string& word) {
+  static const std::vector<std::string> words = {"from",  "where",  "group", "having",    "window", "order",
+                                                 "limit", "offset", "fetch", "for",       "into",   "union",
+                                                 "intersect", "except", "distinct", "all"};
+  return std::find(words.begin(), words.end(), word) != words.end();
+}
+
+// The position (0-based in `sql`) of the clause keyword nearest before `location`, or the first
+// clause keyword at parenthesis depth 0 when `location` is unknown.
+int clause_position(const std::string& sql, int location) {
+  std::vector<pg::Token> tokens = pg::scan(sql);
+  int depth = 0, found = -1;
+  for (const auto& t : tokens) {
+    if (location >= 0 && t.start >= location) {
+      break;
+    }
+    std::string text = util::to_lower(sql.substr(t.start, t.end - t.start));
+    depth += text == "(" ? 1 : text == ")" ? -1 : 0;
+    if (depth == 0 && t.start >= k_select_prefix && is_clause_keyword(text)) {
+      found = t.start;
+      if (location < 0) {
+        break;
+      }
+    }
+  }
+  return found >= 0 ? found : location;
+}
+
+// The AS before an alias at parenthesis depth 0, else the last token (an alias without AS).
+int alias_position(const std::string& sql) {
+  std::vector<pg::Token> tokens = pg::scan(sql);
+  int depth = 0;
+  for (const auto& t : tokens) {
+    std::string text = util::to_lower(sql.substr(t.start, t.end - t.start));
+    depth += text == "(" ? 1 : text == ")" ? -1 : 0;
+    if (depth == 0 && text == "as") {
+      return t.start;
+    }
+  }
+  return tokens.empty() ? -1 : tokens.back().start;
+}
+
+[[noreturn]] void fail_at(const std::string& message, int location) {
+  throw SqlParseError(message, location >= k_select_prefix ? location - k_select_prefix + 1 : 0);
+}
+
+// "expected one expression, found `FROM`", naming the keyword at `position`.
+[[noreturn]] void fail_clause(const std::string& sql, int position) {
+  std::string word;
+  for (const auto& t : pg::scan(sql)) {
+    if (t.start == position) {
+      word = sql.substr(t.start, t.end - t.start);
+    }
+  }
+  std::transform(word.begin(), word.end(), word.begin(), [](unsigned char c) { return std::toupper(c); });
+  fail_at(word.empty() ? "expected one expression" : "expected one expression, found `" + word + "`", position);
+}
+
+// The start of the comma before the second target, or the target itself.
+int comma_before(const std::string& sql, int location) {
+  int i = location - 1;
+  while (i >= 0 && std::isspace(static_cast<unsigned char>(sql[i]))) {
+    --i;
+  }
+  return i >= 0 && sql[i] == ',' ? i : location;
+}
+
+void check_single_expression(const std::string& sql, const PgQuery__ParseResult& tree) {
+  if (tree.n_stmts == 0) {
+    fail_at("empty expression", -1);
+  }
+  if (tree.stmts[0]->stmt_len != 0) {
+    fail_at(tree.n_stmts > 1 ? "expected one expression, found a second statement" : "expected one expression, found `;`",
+            tree.stmts[0]->stmt_len);
+  }
+  const PgQuery__Node* stmt = tree.stmts[0]->stmt;
+  if (stmt->node_case != PG_QUERY__NODE__NODE_SELECT_STMT) {
+    fail_at("expected one expression", -1);
+  }
+  const PgQuery__SelectStmt& s = *stmt->select_stmt;
+  if (s.op != PG_QUERY__SET_OPERATION__SETOP_NONE) {
+    fail_clause(sql, clause_position(sql, -1));
+  }
+  if (s.n_target_list == 0) {
+    fail_at("empty expression", -1);
+  }
+  if (s.n_target_list > 1) {
+    int second = pg::min_location(&s.target_list[1]->base);
+    fail_at("expected one expression, found a list", comma_before(sql, second));
+  }
+  const PgQuery__ResTarget& target = *s.target_list[0]->res_target;
+  if (target.name != nullptr && target.name[0] != '\0') {
+    fail_at("an expression cannot have an alias", alias_position(sql));
+  }
+  const ProtobufCMessage* extra = nullptr;
+  if (s.n_from_clause > 0) extra = &s.from_clause[0]->base;
+  else if (s.where_clause) extra = &s.where_clause->base;
+  else if (s.n_group_clause > 0) extra = &s.group_clause[0]->base;
+  else if (s.having_clause) extra = &s.having_clause->base;
+  else if (s.n_window_clause > 0) extra = &s.window_clause[0]->base;
+  else if (s.n_sort_clause > 0) extra = &s.sort_clause[0]->base;
+  else if (s.limit_offset) extra = &s.limit_offset->base;
+  else if (s.limit_count) extra = &s.limit_count->base;
+  else if (s.n_locking_clause > 0) extra = &s.locking_clause[0]->base;
+  else if (s.into_clause) extra = &s.into_clause->base;
+  bool other = s.n_distinct_clause > 0 || s.with_clause != nullptr || s.n_values_lists > 0;
+  if (extra != nullptr || other) {
+    int location = extra != nullptr ? pg::min_location(extra) : -1;
+    fail_clause(sql, clause_position(sql, location));
+  }
+}
+
+// libpg_query's cursor in "SELECT <source>" moved into `source` (1-based; 0 = unknown).
+int source_cursor(int cursor) {
+  if (cursor <= 0) {
+    return 0;
+  }
+  return cursor > k_select_prefix ? cursor - k_select_prefix : 1;
+}
+
+ExprOptions canonical_options(const ExprOptions& options) {
+  ExprOptions out = options;
+  if (options.column_type) {
+    try {
+      out.column_type = canonical_type(*options.column_type);
+    } catch (const SqlParseError&) {
+      // Keep it as given: it is compared as a string only.
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+Expr make_expr(std::string_view source, const ExprOptions& options) {
+  if (util::trim(source).empty()) {
+    throw SqlParseError("empty expression", 0);
+  }
+  std::string sql = "SELECT " + std::string(source);
+  pg::ParseTree tree;
+  try {
+    tree = pg::parse(sql);
+  } catch (const SqlParseError& e) {
+    throw SqlParseError(e.what(), source_cursor(e.cursor()));
+  }
+  check_single_expression(sql, *tree);
+  PgQuery__Node* expr = tree->stmts[0]->stmt->select_stmt->target_list[0]->res_target->val;
+  return Expr{std::string(source), detail::canonical_expr(expr, canonical_options(options))};
+}
+
+Expr make_query(std::string_view source) {
+  std::string sql(source);
+  pg::ParseTree tree = pg::parse(sql);
+  if (tree->n_stmts == 0) {
+    throw SqlParseError("empty query", 0);
+  }
+  if (tree->n_stmts > 1) {
+    throw SqlParseError("expected one query, found a second statement", tree->stmts[0]->stmt_len + 1);
+  }
+  const PgQuery__Node* stmt = tree->stmts[0]->stmt;
+  if (stmt->node_case != PG_QUERY__NODE__NODE_SELECT_STMT) {
+    throw SqlParseError("expected a SELECT, VALUES or WITH query", tree->stmts[0]->stmt_location + 1);
+  }
+  if (stmt->select_stmt->into_clause != nullptr) {
+    throw SqlParseError("a view query cannot have INTO", pg::min_location(&stmt->select_stmt->into_clause->base) + 1);
+  }
+  tree->stmts[0]->stmt_len = 0;
+  pg::zero_locations(&tree->base);
+  return Expr{std::string(source), pg::deparse(*tree)};
+}
+
+}  // namespace pgshift::schema

@@ -1,0 +1,144 @@
+// This file implements reading views and functions: the SQL-heavy objects, whose queries and
+// bodies are parsed (PL/pgSQL bodies with the PL/pgSQL parser) while reading.
+#include "schema/yaml_reader.hpp"
+#include "util/strings.hpp"
+
+namespace pgshift::schema::yaml_detail {
+
+namespace {
+
+const std::vector<std::string> k_view_keys = {"query", "materialized", "columns", "check_option", "security_invoker",
+                                              "indexes", "comment", "grants"};
+const std::vector<std::string> k_function_keys = {"args", "returns", "procedure", "language", "body", "volatility",
+                                                  "strict", "security_definer", "parallel", "set", "comment",
+                                                  "grants"};
+
+}  // namespace
+
+void Reader::read_view(Schema& schema, const Field& field) {
+  View v;
+  v.name = {schema.name, field.name};
+  std::string what = "view " + v.name.display();
+  bool has_query = false;
+  if (field.value.IsScalar()) {
+    has_query = true;
+    v.query = query(field, "query of " + what).value_or(Expr{});
+  } else if (expect_map(field, what)) {
+    const Field* indexes = nullptr;
+    std::vector<Field> all = fields(field.value, "view", k_view_keys);
+    for (const Field& g : all) {
+      if (g.name == "query") {
+        has_query = true;
+        v.query = query(g, "query of " + what).value_or(Expr{});
+      } else if (g.name == "materialized") v.materialized = bool_value(g).value_or(false);
+      else if (g.name == "columns") v.columns = string_list(g);
+      else if (g.name == "check_option") v.check_option = one_of(g, {"local", "cascaded"});
+      else if (g.name == "security_invoker") v.security_invoker = bool_value(g).value_or(false);
+      else if (g.name == "comment") v.comment = string_value(g);
+      else if (g.name == "grants") v.grants = grants(g);
+      else if (g.name == "indexes") indexes = &g;
+    }
+    if (indexes != nullptr) {
+      if (!v.materialized) {
+        error(at(indexes->key), what + ": only a materialized view can have indexes");
+      }
+      read_indexes(v.indexes, v.name, *indexes);
+    }
+  } else {
+    return;
+  }
+  if (!has_query) {
+    error(at(field), what + " has no `query`");
+  }
+  if (define("rel:" + v.name.display(), what, at(field.key))) {
+    define("type:" + v.name.display(), what, at(field.key));
+  }
+  if (!schema.views.contains(field.name)) {
+    schema.views[field.name] = v;
+  }
+}
+
+void Reader::read_functions(Schema& schema, const Field& field) {
+  if (field.value.IsSequence()) {
+    for (const Field& item : items(field)) {
+      read_function(schema, field, item.value);
+    }
+  } else if (expect_map(field, "function `" + field.name + "`")) {
+    read_function(schema, field, field.value);
+  }
+}
+
+void Reader::read_function(Schema& schema, const Field& name, const YAML::Node& node) {
+  Field self{name.name, name.key, node};
+  if (!expect_map(self, "function `" + name.name + "`")) {
+    return;
+  }
+  Function f;
+  f.name = {schema.name, name.name};
+  std::string what = "function " + f.name.display();
+  std::string arguments, returns;
+  const Field* args_field = nullptr;
+  const Field* body_field = nullptr;
+  std::vector<Field> all = fields(node, "function", k_function_keys);
+  for (const Field& g : all) {
+    if (g.name == "args") {
+      args_field = &g;
+      arguments = util::join(string_list(g), ", ");
+    } else if (g.name == "returns") returns = string_value(g).value_or("");
+    else if (g.name == "procedure") f.procedure = bool_value(g).value_or(false);
+    else if (g.name == "language") f.language = util::to_lower(string_value(g).value_or("plpgsql"));
+    else if (g.name == "body") {
+      body_field = &g;
+      f.body = string_value(g).value_or("");
+    } else if (g.name == "volatility") f.volatility = one_of(g, {"immutable", "stable", "volatile"}).value_or("volatile");
+    else if (g.name == "strict") f.strict = bool_value(g).value_or(false);
+    else if (g.name == "security_definer") f.security_definer = bool_value(g).value_or(false);
+    else if (g.name == "parallel") f.parallel = one_of(g, {"safe", "restricted", "unsafe"}).value_or("unsafe");
+    else if (g.name == "comment") f.comment = string_value(g);
+    else if (g.name == "grants") f.grants = grants(g);
+    else if (g.name == "set") {
+      for (const Field& p : entries(g, "set")) {
+        f.config.emplace_back(p.name, string_value(p).value_or(""));
+      }
+    }
+  }
+  if (f.procedure && !returns.empty()) {
+    error(at(self), what + ": a procedure has no `returns`");
+  } else if (!f.procedure && returns.empty()) {
+    error(at(self), what + " has no `returns` (write `procedure: true` for a procedure)");
+    return;
+  }
+  try {
+    // Types as pg_get_function_arguments prints them with search_path = public.
+    FunctionSignature sig = canonical_signature(arguments, returns, "public");
+    f.arguments = sig.arguments;
+    f.identity_arguments = sig.identity_arguments;
+    f.returns = sig.returns;
+  } catch (const SqlParseError& e) {
+    if (args_field != nullptr && args_field->value.IsScalar()) {
+      sql_error(*args_field, "arguments of " + what, e);
+    } else {
+      error(at(args_field != nullptr ? *args_field : self), what + ": " + e.what());
+    }
+    return;
+  }
+  what = "function " + schema.name + "." + f.key();
+  if (body_field == nullptr) {
+    error(at(self), what + " has no `body`");
+  } else {
+    try {
+      if (f.language == "plpgsql") {
+        check_plpgsql_function(f.body, f.arguments, f.returns);
+      } else if (f.language == "sql") {
+        check_sql_body(f.body);
+      }
+    } catch (const SqlParseError& e) {
+      sql_error(*body_field, "body of " + what, e);
+    }
+  }
+  if (define("fn:" + schema.name + "." + f.key(), what, at(name.key))) {
+    schema.functions[f.key()] = f;
+  }
+}
+
+}  // namespace pgshift::schema::yaml_detail

@@ -1,0 +1,22 @@
+// Internal to schema/: the pieces of the YAML writer shared by yaml_write.cpp and yaml_write_table.cpp.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "schema/expr.hpp"
+#include "schema/model.hpp"
+#include "schema/yaml_emit.hpp"
+
+namespace pgshift::schema::yaml_detail {
+
+// The text to write for an expression: its canonical form when that reads back to itself, else its source.
+std::string expr_text(const Expr& e, const ExprOptions& options);
+YamlNode grants_node(const std::vector<Grant>& grants);
+YamlNode indexes_node(const std::map<std::string, Index>& indexes);
+YamlNode table_node(const Database& db, const Table& t);
+YamlNode schema_node(const Database& db, const Schema& s, bool with_tables);
+void add_top_level(YamlNode& root, const Database& db);
+
+}  // namespace pgshift::schema::yaml_detail
