@@ -70,7 +70,9 @@ bool use_color() {
   return isatty(STDOUT_FILENO) == 1 && (no_color == nullptr || *no_color == '\0');
 }
 
-bool is_json_path(const std::string& path) { return path.size() > 5 && path.substr(path.size() - 5) == ".json"; }
+bool is_json_path(const std::string& path) {
+  return path.size() > 5 && path.substr(path.size() - 5) == ".json";
+}
 
 planner::Plan read_plan_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -221,8 +223,9 @@ void run_apply(const ApplyCliOptions& o) {
     set_exit_code(k_exit_error);
     return;
   }
-  executor::EventPrinter printer(isatty(STDOUT_FILENO) == 1, [](const std::string& text) { std::cout << text << std::flush; },
-                                 apply_opts.max_lock_retries);
+  executor::EventPrinter printer(
+      isatty(STDOUT_FILENO) == 1, [](const std::string& text) { std::cout << text << std::flush; },
+      apply_opts.max_lock_retries);
   apply_opts.on_event = [&printer](const executor::Event& e) { printer(e); };
   try {
     auto result = executor::apply(*conn, r.plan, apply_opts);
@@ -247,10 +250,11 @@ void setup_apply(CLI::App& app) {
                   "Allow these hazards, comma-separated (DELETES_DATA,TABLE_REWRITE,BACKWARD_INCOMPATIBLE), or all");
   opts->lock_timeout = cmd->add_option("--lock-timeout", opts->lock_timeout_ms,
                                        "lock_timeout of every step, in ms (default: each step's own)");
-  opts->statement_timeout = cmd->add_option("--statement-timeout", opts->statement_timeout_ms,
-                                            "statement_timeout of every step, in ms (0 = none; default: each step's own)");
-  opts->batch_size_opt = cmd->add_option("--batch-size", opts->batch_size, "Rows per backfill batch")
-                             ->check(CLI::PositiveNumber);
+  opts->statement_timeout =
+      cmd->add_option("--statement-timeout", opts->statement_timeout_ms,
+                      "statement_timeout of every step, in ms (0 = none; default: each step's own)");
+  opts->batch_size_opt =
+      cmd->add_option("--batch-size", opts->batch_size, "Rows per backfill batch")->check(CLI::PositiveNumber);
   cmd->add_option("--batch-delay", opts->batch_delay_ms, "Pause between backfill batches, in ms")
       ->check(CLI::NonNegativeNumber);
   cmd->add_option("--wait-for-quiet", opts->wait_for_quiet_s,

@@ -11,6 +11,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/db_options.hpp"
+#include "cli/shadow.hpp"
 #include "executor/state.hpp"
 #include "introspect/introspect.hpp"
 #include "planner/drift.hpp"
@@ -43,7 +44,7 @@ std::optional<planner::MigrationInFlight> migration_in_flight(pqxx::connection& 
 }
 
 void run_drift(const DriftCliOptions& o) {
-  const schema::Database desired = schema::load_schema(o.file);
+  const schema::Database desired = load_desired(o.file, {}, o.db);
   auto conn = open_db(o.db);
   const schema::Database actual = introspect::introspect(*conn, {{}, desired.managed_roles});
   planner::DriftReport report = planner::compute_drift(actual, desired, {o.ignore});
@@ -52,7 +53,7 @@ void run_drift(const DriftCliOptions& o) {
   if (o.format == "json") {
     std::cout << planner::drift_to_json_text(report);
   } else if (o.format == "markdown") {
-    std::cout << planner::render_drift_markdown(report) << "\n";
+    std::cout << planner::render_drift_markdown(report);
   } else {
     std::cout << planner::render_drift_text(report, use_color());
   }

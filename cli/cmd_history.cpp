@@ -28,7 +28,8 @@ void run_history(const HistoryCliOptions& o) {
   std::cout << fmt::format("{:>4}  {:<11}  {:<8}  {:>7}  {:<29}  {:<29}  {}\n", "ID", "STATUS", "PHASE", "STEPS",
                            "STARTED", "FINISHED", "BY");
   for (const auto& m : migrations) {
-    std::string by = m.created_by + "@" + m.client_addr + (m.application_name.empty() ? "" : " (" + m.application_name + ")");
+    std::string by =
+        m.created_by + "@" + m.client_addr + (m.application_name.empty() ? "" : " (" + m.application_name + ")");
     std::cout << fmt::format("{:>4}  {:<11}  {:<8}  {:>7}  {:<29}  {:<29}  {}\n", m.id, m.status,
                              m.last_phase ? planner::phase_name(*m.last_phase) : "-",
                              fmt::format("{}/{}", m.steps_done, m.steps_total), m.started_at,

@@ -14,6 +14,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/db_options.hpp"
+#include "cli/shadow.hpp"
 #include "introspect/introspect.hpp"
 #include "planner/planner.hpp"
 #include "planner/render.hpp"
@@ -78,16 +79,8 @@ void write_file_atomically(const std::filesystem::path& path, const std::string&
   }
 }
 
-std::vector<std::string> merged_roles(std::vector<std::string> roles, const std::vector<std::string>& more) {
-  roles.insert(roles.end(), more.begin(), more.end());
-  std::sort(roles.begin(), roles.end());
-  roles.erase(std::unique(roles.begin(), roles.end()), roles.end());
-  return roles;
-}
-
 void run_plan(const PlanCliOptions& o) {
-  schema::Database desired = schema::load_schema(o.file);
-  desired.managed_roles = merged_roles(desired.managed_roles, o.roles);
+  schema::Database desired = load_desired(o.file, o.roles, o.db);
   auto conn = open_db(o.db);
   schema::Database current = introspect::introspect(*conn, {{}, desired.managed_roles});
   planner::PlanOptions options;

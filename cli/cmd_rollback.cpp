@@ -51,7 +51,7 @@ void print_preview(const executor::Migration& m, const std::vector<size_t>& targ
   std::cout << "Rolling back migration " << m.summary.id << " (" << m.summary.status << "), newest step first:\n";
   for (size_t i : targets) {
     const auto& step = m.plan.steps[i];
-    std::string undo = !step.reverse_sql                    ? "IRREVERSIBLE: " + step.irreversible_reason
+    std::string undo = !step.reverse_sql                       ? "IRREVERSIBLE: " + step.irreversible_reason
                        : util::trim(*step.reverse_sql).empty() ? "nothing to undo"
                                                                : first_line(*step.reverse_sql);
     std::cout << "  [" << planner::phase_name(step.phase) << "] " << step.id << " ("
@@ -101,8 +101,9 @@ void run_rollback(const RollbackCliOptions& o) {
     set_exit_code(k_exit_error);
     return;
   }
-  executor::EventPrinter printer(isatty(STDOUT_FILENO) == 1, [](const std::string& text) { std::cout << text << std::flush; },
-                                 opts.max_lock_retries);
+  executor::EventPrinter printer(
+      isatty(STDOUT_FILENO) == 1, [](const std::string& text) { std::cout << text << std::flush; },
+      opts.max_lock_retries);
   opts.on_event = [&printer](const executor::Event& e) { printer(e); };
   executor::RollbackResult result;
   try {

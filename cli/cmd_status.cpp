@@ -74,7 +74,8 @@ void run_status(const StatusCliOptions& o) {
   std::cout << "In flight: " << describe(*st.in_flight);
   print_steps(st);
   if (st.current_step) {
-    std::cout << "Next: " << st.current_step->id << ". Run `pgshift apply` to continue or `pgshift rollback` to undo.\n";
+    std::cout << "Next: " << st.current_step->id
+              << ". Run `pgshift apply` to continue or `pgshift rollback` to undo.\n";
   }
   set_exit_code(k_exit_ok);
 }

@@ -1,17 +1,22 @@
 // This file implements normalize_through_server (shadow.hpp).
 #include "cli/shadow.hpp"
 
+#include <algorithm>
+#include <iostream>
+
 #include <unistd.h>
 
 #include <chrono>
 #include <fmt/format.h>
 #include <random>
 
+#include "cli/db_options.hpp"
 #include "executor/apply.hpp"
 #include "executor/connection.hpp"
 #include "introspect/introspect.hpp"
 #include "planner/planner.hpp"
 #include "schema/sql_text.hpp"
+#include "schema/yaml_io.hpp"
 #include "util/error.hpp"
 
 namespace pgshift::cli {
@@ -124,6 +129,18 @@ ShadowResult normalize_through_server(const std::string& conninfo, const schema:
   }
   drop();
   return result;
+}
+
+schema::Database load_desired(const std::string& path, const std::vector<std::string>& extra_roles,
+                              const std::string& db_flag) {
+  schema::Database desired = schema::load_schema(path);
+  auto& roles = desired.managed_roles;
+  roles.insert(roles.end(), extra_roles.begin(), extra_roles.end());
+  std::sort(roles.begin(), roles.end());
+  roles.erase(std::unique(roles.begin(), roles.end()), roles.end());
+  ShadowResult r = normalize_through_server(resolve_db_url(db_flag), desired);
+  if (!r.warning.empty()) std::cerr << "pgshift: warning: " << r.warning << "\n";
+  return r.desired;
 }
 
 }  // namespace pgshift::cli

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "schema/model.hpp"
 
@@ -20,6 +21,12 @@ struct ShadowResult {
 // Requires: `conninfo` reaches the server the plan is for. Throws pgshift::Error when the desired
 // schema does not build on an empty database (the message names the failing step and the server error).
 ShadowResult normalize_through_server(const std::string& conninfo, const schema::Database& desired);
+
+// Loads the desired schema from a YAML file or directory, adds `extra_roles` to its managed roles,
+// and normalizes it through the server at `db_flag` (resolved like --db); a warning goes to stderr
+// when normalization is not possible.
+schema::Database load_desired(const std::string& path, const std::vector<std::string>& extra_roles,
+                              const std::string& db_flag);
 
 // Copies renamed_from / using / down_using hints from `from` onto the same objects of `to`.
 void copy_hints(const schema::Database& from, schema::Database& to);

@@ -33,7 +33,9 @@ void emit(const ApplyOptions& opts, Event e) {
   }
 }
 
-bool within(const Step& step, const ApplyOptions& opts) { return !opts.through || step.phase <= *opts.through; }
+bool within(const Step& step, const ApplyOptions& opts) {
+  return !opts.through || step.phase <= *opts.through;
+}
 
 }  // namespace
 
@@ -66,11 +68,10 @@ void check_permissions(const planner::Plan& plan, const std::vector<StepState>* 
       }
     }
   }
-  throw Error(fmt::format("the plan has hazards that need permission; no step was run:\n  {}",
-                          util::join(lines, "\n  ")),
-              {},
-              fmt::format("review them, then pass --allow-hazards {} (or all)",
-                          util::join(std::vector<std::string>(kinds.begin(), kinds.end()), ",")));
+  throw Error(
+      fmt::format("the plan has hazards that need permission; no step was run:\n  {}", util::join(lines, "\n  ")), {},
+      fmt::format("review them, then pass --allow-hazards {} (or all)",
+                  util::join(std::vector<std::string>(kinds.begin(), kinds.end()), ",")));
 }
 
 namespace {
@@ -105,12 +106,20 @@ void run_step(pqxx::connection& conn, int64_t id, int ordinal, const Step& step,
   Timeouts timeouts{opts.lock_timeout_ms.value_or(step.lock_timeout_ms),
                     opts.statement_timeout_ms.value_or(step.statement_timeout_ms)};
   if (step.backfill) {
-    BackfillRun run{.migration_id = id, .ordinal = ordinal, .step = &step, .batch_size = opts.batch_size.value_or(0),
-                    .batch_delay_ms = opts.batch_delay_ms, .timeouts = timeouts, .checkpoint = state.checkpoint};
+    BackfillRun run{.migration_id = id,
+                    .ordinal = ordinal,
+                    .step = &step,
+                    .batch_size = opts.batch_size.value_or(0),
+                    .batch_delay_ms = opts.batch_delay_ms,
+                    .timeouts = timeouts,
+                    .checkpoint = state.checkpoint};
     run_backfill(conn, run, ctx);
     return;
   }
-  SqlRun run{.step_id = step.id, .sql = step.forward_sql, .autocommit = !step.in_transaction, .timeouts = timeouts,
+  SqlRun run{.step_id = step.id,
+             .sql = step.forward_sql,
+             .autocommit = !step.in_transaction,
+             .timeouts = timeouts,
              .resuming = state.status == StepStatus::running || state.status == StepStatus::failed,
              .hint = k_resume_hint};
   StepHooks hooks;
@@ -165,9 +174,9 @@ std::set<planner::HazardKind> parse_hazard_list(std::string_view text) {
         c = c == '-' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
       }
       std::string near = util::nearest(upper, known);
-      throw Error(fmt::format("unknown hazard \"{}\" in --allow-hazards", name), {},
-                  near.empty() ? "known hazards: " + util::join(known, ", ") + ", or all"
-                               : "did you mean " + near + "?");
+      throw Error(
+          fmt::format("unknown hazard \"{}\" in --allow-hazards", name), {},
+          near.empty() ? "known hazards: " + util::join(known, ", ") + ", or all" : "did you mean " + near + "?");
     }
   }
   return out;
@@ -249,14 +258,19 @@ ApplyResult apply(pqxx::connection& conn, const planner::Plan& plan, const Apply
       if (opts.before_step && !opts.before_step(step.id)) {
         throw Interrupted(step.id);
       }
-      emit(opts, {.kind = EventKind::step_started, .step_id = step.id, .phase = step.phase,
-                  .message = step.description, .attempt = states[i].attempts + 1});
+      emit(opts, {.kind = EventKind::step_started,
+                  .step_id = step.id,
+                  .phase = step.phase,
+                  .message = step.description,
+                  .attempt = states[i].attempts + 1});
       auto began = Clock::now();
       run_step(conn, result.migration_id, static_cast<int>(i), step, states[i], opts, ctx);
       done[i] = true;
       ran_in_phase = true;
       ++result.steps_run;
-      emit(opts, {.kind = EventKind::step_finished, .step_id = step.id, .phase = step.phase,
+      emit(opts, {.kind = EventKind::step_finished,
+                  .step_id = step.id,
+                  .phase = step.phase,
                   .elapsed_s = std::chrono::duration<double>(Clock::now() - began).count()});
     }
     bool phase_ends = i + 1 == run_plan.steps.size() || run_plan.steps[i + 1].phase != step.phase;

@@ -17,15 +17,15 @@
 namespace pgshift::executor {
 
 struct ApplyOptions {
-  std::optional<planner::Phase> through;            // stop after this phase; nullopt = all phases
-  std::set<planner::HazardKind> allowed_hazards;    // hazards that need permission and have it
-  std::optional<int64_t> lock_timeout_ms;           // overrides every step's own
-  std::optional<int64_t> statement_timeout_ms;      // overrides every step's own (0 = none)
-  std::optional<int> batch_size;                    // overrides every backfill's own
-  int batch_delay_ms = 0;                           // pause between backfill batches
-  int max_lock_retries = 8;                         // retries of a step or batch after 55P03 / 40P01
-  int wait_for_quiet_s = 0;                         // preflight: wait this long for blocking sessions
-  EventSink on_event;                               // may be empty
+  std::optional<planner::Phase> through;          // stop after this phase; nullopt = all phases
+  std::set<planner::HazardKind> allowed_hazards;  // hazards that need permission and have it
+  std::optional<int64_t> lock_timeout_ms;         // overrides every step's own
+  std::optional<int64_t> statement_timeout_ms;    // overrides every step's own (0 = none)
+  std::optional<int> batch_size;                  // overrides every backfill's own
+  int batch_delay_ms = 0;                         // pause between backfill batches
+  int max_lock_retries = 8;                       // retries of a step or batch after 55P03 / 40P01
+  int wait_for_quiet_s = 0;                       // preflight: wait this long for blocking sessions
+  EventSink on_event;                             // may be empty
   // Test seam, called before each step that is about to run: returning false throws Interrupted
   // (a simulated crash: nothing more is written). May be empty.
   std::function<bool(const std::string& step_id)> before_step;
@@ -34,12 +34,12 @@ struct ApplyOptions {
 struct ApplyResult {
   bool nothing_to_do = false;  // empty plan, no migration in flight: nothing was written
   int64_t migration_id = 0;
-  bool resumed = false;    // continued a migration in flight
-  bool completed = false;  // every step done: the migration is completed
+  bool resumed = false;                      // continued a migration in flight
+  bool completed = false;                    // every step done: the migration is completed
   std::optional<planner::Phase> last_phase;  // the migration's last phase reached
-  int steps_run = 0;        // steps run by this call (including ones recognised as already done)
-  int steps_skipped = 0;    // done before this call
-  int steps_remaining = 0;  // left for a later apply (past `through`)
+  int steps_run = 0;                         // steps run by this call (including ones recognised as already done)
+  int steps_skipped = 0;                     // done before this call
+  int steps_remaining = 0;                   // left for a later apply (past `through`)
 };
 
 // Applies `plan`. In order:

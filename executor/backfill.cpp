@@ -44,11 +44,11 @@ struct BackfillSql {
     where = b.where ? " AND (" + *b.where + ")" : "";
   }
 
-  std::string max_key() const { return fmt::format("SELECT {} FROM {} ORDER BY {} LIMIT 1", key_list, table, desc_list); }
-
-  std::string count() const {
-    return fmt::format("SELECT count(*) FROM {} WHERE true{}", table, where);
+  std::string max_key() const {
+    return fmt::format("SELECT {} FROM {} ORDER BY {} LIMIT 1", key_list, table, desc_list);
   }
+
+  std::string count() const { return fmt::format("SELECT count(*) FROM {} WHERE true{}", table, where); }
 
   // $1..$n = last (when has_last), then max, then the offset.
   std::string range(bool has_last, size_t& next) const {
@@ -103,9 +103,11 @@ json start(pqxx::transaction_base& tx, const BackfillRun& run, const BackfillSql
   json cp{{"last", nullptr}, {"rows_done", 0}, {"total", 0}, {"finished", max.empty()}};
   cp["max"] = max.empty() ? json(nullptr) : json(row_texts(max[0]));
   if (!max.empty()) {
-    double reltuples = tx.exec_params1("SELECT reltuples FROM pg_class WHERE oid = $1::regclass",
-                                       schema::qualified(b.table))[0].as<double>();
-    cp["total"] = reltuples > k_count_limit ? static_cast<int64_t>(reltuples) : tx.exec(sql.count())[0][0].as<int64_t>();
+    double reltuples =
+        tx.exec_params1("SELECT reltuples FROM pg_class WHERE oid = $1::regclass", schema::qualified(b.table))[0]
+            .as<double>();
+    cp["total"] =
+        reltuples > k_count_limit ? static_cast<int64_t>(reltuples) : tx.exec(sql.count())[0][0].as<int64_t>();
   }
   return cp;
 }
@@ -153,8 +155,9 @@ void run_backfill(pqxx::connection& conn, const BackfillRun& run, RetryContext& 
   const auto& step = *run.step;
   BackfillSql sql(*step.backfill);
   int batch_size = run.batch_size > 0 ? run.batch_size : std::max(1, step.backfill->batch_size);
-  std::string hint = "the step is marked failed and its checkpoint kept; run `pgshift apply` again to continue the "
-                     "backfill where it stopped, or `pgshift rollback`";
+  std::string hint =
+      "the step is marked failed and its checkpoint kept; run `pgshift apply` again to continue the "
+      "backfill where it stopped, or `pgshift rollback`";
   auto give_up = [&](const SqlFailure& failure, int attempts) {
     write_state(conn, [&](pqxx::transaction_base& tx) {
       mark_step_failed(tx, run.migration_id, run.ordinal, failure_text(failure));
@@ -166,32 +169,38 @@ void run_backfill(pqxx::connection& conn, const BackfillRun& run, RetryContext& 
 
   json cp = run.checkpoint ? *run.checkpoint : json();
   if (!cp.is_object()) {
-    with_lock_retries(ctx, step.id, [&](int) {
-      pqxx::work tx(conn);
-      set_local(tx, run.timeouts);
-      cp = start(tx, run, sql);
-      save_checkpoint(tx, run.migration_id, run.ordinal, cp);
-      if (cp["finished"].get<bool>()) {
-        mark_step(tx, run.migration_id, run.ordinal, StepStatus::done);
-      }
-      tx.commit();
-    }, give_up);
+    with_lock_retries(
+        ctx, step.id,
+        [&](int) {
+          pqxx::work tx(conn);
+          set_local(tx, run.timeouts);
+          cp = start(tx, run, sql);
+          save_checkpoint(tx, run.migration_id, run.ordinal, cp);
+          if (cp["finished"].get<bool>()) {
+            mark_step(tx, run.migration_id, run.ordinal, StepStatus::done);
+          }
+          tx.commit();
+        },
+        give_up);
   }
   auto began = Clock::now();
   int64_t rows_this_run = 0;
   int64_t batches = 0;
   while (!cp["finished"].get<bool>()) {
     json next;
-    with_lock_retries(ctx, step.id, [&](int) {
-      pqxx::work tx(conn);
-      set_local(tx, run.timeouts);
-      next = batch(tx, run, sql, cp, batch_size);
-      save_checkpoint(tx, run.migration_id, run.ordinal, next);
-      if (next["finished"].get<bool>()) {
-        mark_step(tx, run.migration_id, run.ordinal, StepStatus::done);
-      }
-      tx.commit();
-    }, give_up);
+    with_lock_retries(
+        ctx, step.id,
+        [&](int) {
+          pqxx::work tx(conn);
+          set_local(tx, run.timeouts);
+          next = batch(tx, run, sql, cp, batch_size);
+          save_checkpoint(tx, run.migration_id, run.ordinal, next);
+          if (next["finished"].get<bool>()) {
+            mark_step(tx, run.migration_id, run.ordinal, StepStatus::done);
+          }
+          tx.commit();
+        },
+        give_up);
     rows_this_run += next["rows_done"].get<int64_t>() - cp["rows_done"].get<int64_t>();
     ++batches;
     cp = next;
@@ -206,7 +215,8 @@ void run_backfill(pqxx::connection& conn, const BackfillRun& run, RetryContext& 
   }
   if (batches == 0) {
     // Already finished (empty table, or a crash after the last batch): make sure the step says so.
-    write_state(conn, [&](pqxx::transaction_base& tx) { mark_step(tx, run.migration_id, run.ordinal, StepStatus::done); });
+    write_state(conn,
+                [&](pqxx::transaction_base& tx) { mark_step(tx, run.migration_id, run.ordinal, StepStatus::done); });
   }
 }
 

@@ -14,7 +14,7 @@ namespace pgshift::executor {
 
 struct BackfillRun {
   int64_t migration_id = 0;
-  int ordinal = 0;  // of the step in pgshift.steps
+  int ordinal = 0;                      // of the step in pgshift.steps
   const planner::Step* step = nullptr;  // Requires: step->backfill
   int batch_size = 0;                   // 0 = the step's own
   int batch_delay_ms = 0;

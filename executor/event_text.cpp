@@ -19,9 +19,9 @@ std::string one_line(std::string text) {
 std::string sessions_text(const Event& e) {
   std::string out = "pgshift: warning: " + e.message + "\n";
   for (const auto& s : e.sessions) {
-    out += fmt::format("    pid {}, {} for {:.1f} s, on {}{}: {}\n", s.pid, s.state.empty() ? "active" : s.state,
-                       s.age_s, s.tables, s.application_name.empty() ? "" : " (" + s.application_name + ")",
-                       one_line(s.query));
+    out +=
+        fmt::format("    pid {}, {} for {:.1f} s, on {}{}: {}\n", s.pid, s.state.empty() ? "active" : s.state, s.age_s,
+                    s.tables, s.application_name.empty() ? "" : " (" + s.application_name + ")", one_line(s.query));
   }
   return out;
 }
@@ -31,20 +31,27 @@ std::string sessions_text(const Event& e) {
 std::string event_text(const Event& e, int max_lock_retries) {
   std::string phase = e.phase ? std::string(planner::phase_name(*e.phase)) : "";
   switch (e.kind) {
-    case EventKind::info: return e.message + "\n";
+    case EventKind::info:
+      return e.message + "\n";
     case EventKind::warning:
       return fmt::format("pgshift: warning: {}{}\n", e.step_id.empty() ? "" : e.step_id + ": ", e.message);
-    case EventKind::blocking_sessions: return sessions_text(e);
+    case EventKind::blocking_sessions:
+      return sessions_text(e);
     case EventKind::step_started:
       return fmt::format("==> [{}] {}{}\n", phase, e.step_id, e.message.empty() ? "" : ": " + one_line(e.message));
-    case EventKind::step_skipped: return fmt::format("    [{}] {}: {}\n", phase, e.step_id, e.message);
-    case EventKind::step_finished: return fmt::format("    done in {:.2f} s\n", e.elapsed_s);
+    case EventKind::step_skipped:
+      return fmt::format("    [{}] {}: {}\n", phase, e.step_id, e.message);
+    case EventKind::step_finished:
+      return fmt::format("    done in {:.2f} s\n", e.elapsed_s);
     case EventKind::step_retry:
       return fmt::format("    {} (SQLSTATE {}); retry {} of {} in {} ms\n", one_line(e.message), e.sqlstate, e.attempt,
                          max_lock_retries, e.delay_ms);
-    case EventKind::step_failed: return fmt::format("    failed: {} (SQLSTATE {})\n", one_line(e.message), e.sqlstate);
-    case EventKind::backfill_progress: return "";
-    case EventKind::phase_finished: return fmt::format("--- phase {} done\n", phase);
+    case EventKind::step_failed:
+      return fmt::format("    failed: {} (SQLSTATE {})\n", one_line(e.message), e.sqlstate);
+    case EventKind::backfill_progress:
+      return "";
+    case EventKind::phase_finished:
+      return fmt::format("--- phase {} done\n", phase);
   }
   return "";
 }

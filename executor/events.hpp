@@ -26,24 +26,24 @@ struct BackfillProgress {
 // touches and is idle in transaction or has been running for more than a second.
 struct BlockingSession {
   int pid = 0;
-  double age_s = 0;   // since its transaction (or query) started
-  std::string state;  // pg_stat_activity.state
-  std::string query;  // truncated to ~200 characters
-  std::string tables; // "public.users, public.orders"
+  double age_s = 0;    // since its transaction (or query) started
+  std::string state;   // pg_stat_activity.state
+  std::string query;   // truncated to ~200 characters
+  std::string tables;  // "public.users, public.orders"
   std::string application_name;
 };
 
 enum class EventKind {
-  info,              // message: preflight and migration facts (server version, resumed migration N, ...)
-  warning,           // message: something the user should know but that does not stop the run
-  blocking_sessions, // sessions: found by preflight (and again while waiting for quiet)
-  step_started,      // step_id, phase, message = description; attempt
-  step_skipped,      // step_id: already done (resume), recognised as done, or nothing to revert
-  step_finished,     // step_id, elapsed_s
-  step_retry,        // step_id, sqlstate, attempt (the one that failed), delay_ms, message = server message
-  step_failed,       // step_id, sqlstate, message
-  backfill_progress, // step_id, progress
-  phase_finished,    // phase
+  info,               // message: preflight and migration facts (server version, resumed migration N, ...)
+  warning,            // message: something the user should know but that does not stop the run
+  blocking_sessions,  // sessions: found by preflight (and again while waiting for quiet)
+  step_started,       // step_id, phase, message = description; attempt
+  step_skipped,       // step_id: already done (resume), recognised as done, or nothing to revert
+  step_finished,      // step_id, elapsed_s
+  step_retry,         // step_id, sqlstate, attempt (the one that failed), delay_ms, message = server message
+  step_failed,        // step_id, sqlstate, message
+  backfill_progress,  // step_id, progress
+  phase_finished,     // phase
 };
 
 struct Event {

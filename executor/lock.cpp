@@ -25,11 +25,11 @@ AdvisoryLock::AdvisoryLock(pqxx::connection& conn) : m_conn(conn) {
     return;
   }
   auto holder = advisory_lock_holder(conn);
-  throw Error(fmt::format("another pgshift apply or rollback is running on this database: {}",
-                          holder.value_or("a session that has just released the lock")),
-              {},
-              holder ? "wait for it to finish; if it is stuck, stop it with SELECT pg_terminate_backend(pid)"
-                     : "try again");
+  throw Error(
+      fmt::format("another pgshift apply or rollback is running on this database: {}",
+                  holder.value_or("a session that has just released the lock")),
+      {},
+      holder ? "wait for it to finish; if it is stuck, stop it with SELECT pg_terminate_backend(pid)" : "try again");
 }
 
 AdvisoryLock::~AdvisoryLock() {
@@ -72,7 +72,9 @@ SqlFailure current_sql_failure() {
   }
 }
 
-bool is_lock_failure(const std::string& sqlstate) { return sqlstate == "55P03" || sqlstate == "40P01"; }
+bool is_lock_failure(const std::string& sqlstate) {
+  return sqlstate == "55P03" || sqlstate == "40P01";
+}
 
 Backoff::Backoff(std::chrono::milliseconds start, std::chrono::milliseconds cap)
     : m_start(start), m_cap(cap), m_rng(std::random_device{}()) {}

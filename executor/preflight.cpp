@@ -80,8 +80,12 @@ std::vector<BlockingSession> blocking_sessions(pqxx::connection& conn, const std
   auto rows = tx.exec_params(sql, pqxx::prepare::make_dynamic_params(names));
   std::vector<BlockingSession> out;
   for (const auto& r : rows) {
-    out.push_back(BlockingSession{.pid = r[0].as<int>(), .age_s = r[1].as<double>(), .state = r[2].c_str(),
-                                  .query = r[3].c_str(), .tables = r[5].c_str(), .application_name = r[4].c_str()});
+    out.push_back(BlockingSession{.pid = r[0].as<int>(),
+                                  .age_s = r[1].as<double>(),
+                                  .state = r[2].c_str(),
+                                  .query = r[3].c_str(),
+                                  .tables = r[5].c_str(),
+                                  .application_name = r[4].c_str()});
   }
   return out;
 }
@@ -94,10 +98,14 @@ void preflight(pqxx::connection& conn, const std::set<std::string>& tables, int 
                     .message = fmt::format("PostgreSQL {} is older than 14, the oldest version pgshift is tested with",
                                            server_version_text(version))});
   } else {
-    emit(on_event, {.kind = EventKind::info, .message = fmt::format("PostgreSQL {}", server_version_text(version))});
+    emit(on_event,
+         {.kind = EventKind::info, .message = fmt::format("preflight: PostgreSQL {}", server_version_text(version))});
   }
   auto sessions = blocking_sessions(conn, tables);
   if (sessions.empty()) {
+    emit(on_event,
+         {.kind = EventKind::info,
+          .message = "preflight: no long-running or idle-in-transaction session holds a lock on the plan's tables"});
     return;
   }
   emit(on_event, {.kind = EventKind::blocking_sessions,

@@ -28,7 +28,9 @@ std::string rate_and_eta(const BackfillProgress& p, const char* sep) {
   return out;
 }
 
-bool final_update(const BackfillProgress& p) { return p.eta_s && *p.eta_s == 0 && p.rows_done >= p.rows_total; }
+bool final_update(const BackfillProgress& p) {
+  return p.eta_s && *p.eta_s == 0 && p.rows_done >= p.rows_total;
+}
 
 }  // namespace
 
@@ -55,14 +57,15 @@ std::string format_duration(double seconds) {
 std::string render_progress_bar(const std::string& label, const BackfillProgress& p, int width) {
   int pct = percent(p);
   int filled = width * pct / 100;
-  std::string bar = std::string(static_cast<size_t>(filled), '#') + std::string(static_cast<size_t>(width - filled), '-');
+  std::string bar =
+      std::string(static_cast<size_t>(filled), '#') + std::string(static_cast<size_t>(width - filled), '-');
   return fmt::format("{}  [{}] {:3}% {}/{} rows{}", label, bar, pct, group_thousands(p.rows_done),
                      group_thousands(p.rows_total), rate_and_eta(p, "  "));
 }
 
 std::string render_progress_line(const std::string& label, const BackfillProgress& p) {
-  return fmt::format("{}: {}/{} rows ({}%){}", label, group_thousands(p.rows_done),
-                     group_thousands(p.rows_total), percent(p), rate_and_eta(p, ", "));
+  return fmt::format("{}: {}/{} rows ({}%){}", label, group_thousands(p.rows_done), group_thousands(p.rows_total),
+                     percent(p), rate_and_eta(p, ", "));
 }
 
 ProgressRenderer::ProgressRenderer(bool terminal, std::chrono::milliseconds interval)

@@ -38,10 +38,13 @@ enum class Undo { nothing, mark_only, reverse, check_then_reverse };
 Undo undo_kind(const Step& step, const StepState& state) {
   switch (state.status) {
     case StepStatus::pending:
-    case StepStatus::reverted: return Undo::nothing;
-    case StepStatus::done: return Undo::reverse;
+    case StepStatus::reverted:
+      return Undo::nothing;
+    case StepStatus::done:
+      return Undo::reverse;
     case StepStatus::running:
-    case StepStatus::failed: break;
+    case StepStatus::failed:
+      break;
   }
   if (step.backfill) {
     return Undo::reverse;  // some batches may have committed
@@ -121,7 +124,9 @@ struct Reverter {
                       opts.statement_timeout_ms.value_or(step.statement_timeout_ms)};
     if (kind == Undo::mark_only) {
       mark_reverted(ordinal);
-      emit(opts, {.kind = EventKind::step_skipped, .step_id = step.id, .phase = step.phase,
+      emit(opts, {.kind = EventKind::step_skipped,
+                  .step_id = step.id,
+                  .phase = step.phase,
                   .message = "never applied: nothing to undo"});
       return;
     }
@@ -134,15 +139,17 @@ struct Reverter {
     }
     if (kind == Undo::check_then_reverse && forward_effect_gone(ordinal, step, timeouts)) {
       ++result.steps_reverted;
-      emit(opts, {.kind = EventKind::step_skipped, .step_id = step.id, .phase = step.phase,
+      emit(opts, {.kind = EventKind::step_skipped,
+                  .step_id = step.id,
+                  .phase = step.phase,
                   .message = "never took effect: nothing to undo"});
       return;
     }
     if (util::trim(*step.reverse_sql).empty()) {
       mark_reverted(ordinal);
       ++result.steps_reverted;
-      emit(opts, {.kind = EventKind::step_skipped, .step_id = step.id, .phase = step.phase,
-                  .message = "nothing to undo"});
+      emit(opts,
+           {.kind = EventKind::step_skipped, .step_id = step.id, .phase = step.phase, .message = "nothing to undo"});
       return;
     }
     run_reverse(ordinal, step, timeouts);
@@ -150,8 +157,12 @@ struct Reverter {
 
   void run_reverse(int ordinal, const Step& step, const Timeouts& timeouts) {
     bool autocommit = needs_autocommit(*step.reverse_sql);
-    SqlRun run{.step_id = step.id, .sql = *step.reverse_sql, .autocommit = autocommit, .timeouts = timeouts,
-               .resuming = autocommit, .hint = k_rollback_hint};
+    SqlRun run{.step_id = step.id,
+               .sql = *step.reverse_sql,
+               .autocommit = autocommit,
+               .timeouts = timeouts,
+               .resuming = autocommit,
+               .hint = k_rollback_hint};
     StepHooks hooks;
     hooks.finished = [&](pqxx::transaction_base& tx) { mark_step(tx, id, ordinal, StepStatus::reverted); };
     hooks.failed = [&](pqxx::transaction_base& tx, const std::string& error) {
@@ -162,12 +173,16 @@ struct Reverter {
       // Before every attempt: a reverse interrupted earlier may have finished, or left an INVALID index.
       hooks.recover = [this, ordinal, &step, timeouts] { return forward_effect_gone(ordinal, step, timeouts); };
     }
-    emit(opts, {.kind = EventKind::step_started, .step_id = step.id, .phase = step.phase,
+    emit(opts, {.kind = EventKind::step_started,
+                .step_id = step.id,
+                .phase = step.phase,
                 .message = "undo: " + step.description});
     auto began = Clock::now();
     run_step_sql(conn, run, hooks, ctx);
     ++result.steps_reverted;
-    emit(opts, {.kind = EventKind::step_finished, .step_id = step.id, .phase = step.phase,
+    emit(opts, {.kind = EventKind::step_finished,
+                .step_id = step.id,
+                .phase = step.phase,
                 .elapsed_s = std::chrono::duration<double>(Clock::now() - began).count()});
   }
 };

@@ -32,8 +32,8 @@ struct RollbackOptions {
 struct RollbackResult {
   bool nothing_to_do = false;  // no migration to undo, or nothing after `to`
   int64_t migration_id = 0;
-  int steps_reverted = 0;       // reverse SQL run (or recognised as no longer needed) by this call
-  bool rolled_back = false;     // every step is reverted: the migration is rolled_back
+  int steps_reverted = 0;                      // reverse SQL run (or recognised as no longer needed) by this call
+  bool rolled_back = false;                    // every step is reverted: the migration is rolled_back
   std::vector<std::string> irreversible_left;  // "<step id>: <reason>" passed over with permission
 };
 

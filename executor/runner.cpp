@@ -39,14 +39,14 @@ void write(pqxx::connection& conn, const std::function<void(pqxx::transaction_ba
 }  // namespace
 
 void set_local(pqxx::transaction_base& tx, const Timeouts& timeouts) {
-  tx.exec_params(k_settings_sql, std::to_string(timeouts.lock_timeout_ms), std::to_string(timeouts.statement_timeout_ms),
-                 true);
+  tx.exec_params(k_settings_sql, std::to_string(timeouts.lock_timeout_ms),
+                 std::to_string(timeouts.statement_timeout_ms), true);
 }
 
 SessionSettings::SessionSettings(pqxx::connection& conn, const Timeouts& timeouts) : m_conn(conn) {
   pqxx::nontransaction tx(conn);
-  tx.exec_params(k_settings_sql, std::to_string(timeouts.lock_timeout_ms), std::to_string(timeouts.statement_timeout_ms),
-                 false);
+  tx.exec_params(k_settings_sql, std::to_string(timeouts.lock_timeout_ms),
+                 std::to_string(timeouts.statement_timeout_ms), false);
 }
 
 SessionSettings::~SessionSettings() {
@@ -90,8 +90,12 @@ void with_lock_retries(RetryContext& ctx, const std::string& step_id, const std:
     }
     auto delay = ctx.backoff.delay(n);
     if (ctx.on_event) {
-      Event e{.kind = EventKind::step_retry, .step_id = step_id, .message = failure.message, .attempt = n,
-              .delay_ms = delay.count(), .sqlstate = failure.sqlstate};
+      Event e{.kind = EventKind::step_retry,
+              .step_id = step_id,
+              .message = failure.message,
+              .attempt = n,
+              .delay_ms = delay.count(),
+              .sqlstate = failure.sqlstate};
       ctx.on_event(e);
     }
     std::this_thread::sleep_for(delay);

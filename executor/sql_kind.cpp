@@ -135,9 +135,10 @@ bool contains_words(const std::vector<std::string>& words, std::string_view a, s
 
 bool statement_needs_autocommit(const std::vector<std::string>& w) {
   bool concurrently = contains_word(w, "CONCURRENTLY");
-  if (concurrently && (starts_with_words(w, {"CREATE", "INDEX"}) || starts_with_words(w, {"CREATE", "UNIQUE", "INDEX"}) ||
-                       starts_with_words(w, {"DROP", "INDEX"}) || starts_with_words(w, {"REINDEX"}) ||
-                       (starts_with_words(w, {"ALTER", "TABLE"}) && contains_words(w, "DETACH", "PARTITION")))) {
+  if (concurrently &&
+      (starts_with_words(w, {"CREATE", "INDEX"}) || starts_with_words(w, {"CREATE", "UNIQUE", "INDEX"}) ||
+       starts_with_words(w, {"DROP", "INDEX"}) || starts_with_words(w, {"REINDEX"}) ||
+       (starts_with_words(w, {"ALTER", "TABLE"}) && contains_words(w, "DETACH", "PARTITION")))) {
     return true;
   }
   if (starts_with_words(w, {"ALTER", "TYPE"}) && contains_words(w, "ADD", "VALUE")) {
@@ -165,7 +166,9 @@ std::string sql_keywords_only(std::string_view sql) {
       out += " ? ";
     } else {
       char c = sql[i];
-      out += (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : (c == '\n' || c == '\t' || c == '\r') ? ' ' : c;
+      out += (c >= 'a' && c <= 'z')                  ? static_cast<char>(c - 'a' + 'A')
+             : (c == '\n' || c == '\t' || c == '\r') ? ' '
+                                                     : c;
     }
     i = end;
     if (out.size() >= 2 && out.back() == ' ' && out[out.size() - 2] == ' ') {

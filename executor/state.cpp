@@ -53,7 +53,9 @@ constexpr const char* k_migration_columns =
     "(SELECT count(*) FROM pgshift.steps s WHERE s.migration_id = m.id AND s.status = 'failed'), "
     "(SELECT count(*) FROM pgshift.steps s WHERE s.migration_id = m.id AND s.status = 'reverted')";
 
-std::string text(const pqxx::field& f) { return f.is_null() ? std::string() : std::string(f.c_str()); }
+std::string text(const pqxx::field& f) {
+  return f.is_null() ? std::string() : std::string(f.c_str());
+}
 
 MigrationSummary read_summary(const pqxx::row& r) {
   MigrationSummary m;
@@ -75,8 +77,8 @@ MigrationSummary read_summary(const pqxx::row& r) {
 }
 
 StepStatus parse_status(const std::string& s) {
-  for (auto st : {StepStatus::pending, StepStatus::running, StepStatus::done, StepStatus::failed,
-                  StepStatus::reverted}) {
+  for (auto st :
+       {StepStatus::pending, StepStatus::running, StepStatus::done, StepStatus::failed, StepStatus::reverted}) {
     if (step_status_name(st) == s) {
       return st;
     }
@@ -135,18 +137,24 @@ void check_version(pqxx::transaction_base& tx) {
 
 std::string_view step_status_name(StepStatus status) {
   switch (status) {
-    case StepStatus::pending: return "pending";
-    case StepStatus::running: return "running";
-    case StepStatus::done: return "done";
-    case StepStatus::failed: return "failed";
-    case StepStatus::reverted: return "reverted";
+    case StepStatus::pending:
+      return "pending";
+    case StepStatus::running:
+      return "running";
+    case StepStatus::done:
+      return "done";
+    case StepStatus::failed:
+      return "failed";
+    case StepStatus::reverted:
+      return "reverted";
   }
   return "unknown";
 }
 
 bool state_exists(pqxx::transaction_base& tx) {
-  auto r = tx.exec("SELECT to_regclass('pgshift.migrations') IS NOT NULL AND "
-                   "to_regclass('pgshift.state_version') IS NOT NULL");
+  auto r = tx.exec(
+      "SELECT to_regclass('pgshift.migrations') IS NOT NULL AND "
+      "to_regclass('pgshift.state_version') IS NOT NULL");
   if (!r[0][0].as<bool>()) {
     return false;
   }
@@ -211,23 +219,29 @@ void set_migration_status(pqxx::transaction_base& tx, int64_t id, std::string_vi
     phase_text = std::string(planner::phase_name(*last_phase));
     phase = phase_text.c_str();
   }
-  tx.exec_params("UPDATE pgshift.migrations SET status = $2, last_phase = $3, "
-                 "finished_at = CASE WHEN $4 THEN clock_timestamp() END WHERE id = $1",
-                 id, std::string(status), phase, finished);
+  tx.exec_params(
+      "UPDATE pgshift.migrations SET status = $2, last_phase = $3, "
+      "finished_at = CASE WHEN $4 THEN clock_timestamp() END WHERE id = $1",
+      id, std::string(status), phase, finished);
 }
 
 void mark_step_running(pqxx::transaction_base& tx, int64_t id, int ordinal) {
-  tx.exec_params("UPDATE pgshift.steps SET status = 'running', attempts = attempts + 1, "
-                 "started_at = coalesce(started_at, clock_timestamp()), finished_at = NULL "
-                 "WHERE migration_id = $1 AND ordinal = $2",
-                 id, ordinal);
+  tx.exec_params(
+      "UPDATE pgshift.steps SET status = 'running', attempts = attempts + 1, "
+      "started_at = coalesce(started_at, clock_timestamp()), finished_at = NULL "
+      "WHERE migration_id = $1 AND ordinal = $2",
+      id, ordinal);
 }
 
 void mark_step(pqxx::transaction_base& tx, int64_t id, int ordinal, StepStatus status) {
   bool finished = status == StepStatus::done || status == StepStatus::reverted;
-  tx.exec_params("UPDATE pgshift.steps SET status = $3, "
-                 "finished_at = CASE WHEN $4 THEN clock_timestamp() END WHERE migration_id = $1 AND ordinal = $2",
-                 id, ordinal, std::string(step_status_name(status)), finished);
+  // A reverted backfill starts afresh when applied again: its checkpoint no longer describes the data.
+  tx.exec_params(
+      "UPDATE pgshift.steps SET status = $3, "
+      "finished_at = CASE WHEN $4 THEN clock_timestamp() END, "
+      "checkpoint = CASE WHEN $3 = 'reverted' THEN NULL ELSE checkpoint END "
+      "WHERE migration_id = $1 AND ordinal = $2",
+      id, ordinal, std::string(step_status_name(status)), finished);
 }
 
 void mark_step_failed(pqxx::transaction_base& tx, int64_t id, int ordinal, const std::string& error) {

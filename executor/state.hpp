@@ -86,6 +86,7 @@ void set_migration_status(pqxx::transaction_base& tx, int64_t id, std::string_vi
                           std::optional<planner::Phase> last_phase, bool finished);
 // status = running, attempts + 1, started_at set on the first attempt.
 void mark_step_running(pqxx::transaction_base& tx, int64_t id, int ordinal);
+// Reverted clears the backfill checkpoint.
 void mark_step(pqxx::transaction_base& tx, int64_t id, int ordinal, StepStatus status);
 void mark_step_failed(pqxx::transaction_base& tx, int64_t id, int ordinal, const std::string& error);
 // Records an error without changing the status (a failed reverse leaves the step done).

@@ -14,7 +14,9 @@ namespace pgshift::executor {
 class StepError : public Error {
  public:
   StepError(std::string step_id, std::string sqlstate, std::string message, std::string hint)
-      : Error(std::move(message), {}, std::move(hint)), m_step_id(std::move(step_id)), m_sqlstate(std::move(sqlstate)) {}
+      : Error(std::move(message), {}, std::move(hint)),
+        m_step_id(std::move(step_id)),
+        m_sqlstate(std::move(sqlstate)) {}
   const std::string& step_id() const { return m_step_id; }
   const std::string& sqlstate() const { return m_sqlstate; }
 

@@ -15,7 +15,7 @@ Catalog::Catalog(pqxx::transaction_base& txn, std::vector<std::string> managed_r
     : m_txn(txn), m_managed_roles(managed_roles.begin(), managed_roles.end()) {}
 
 namespace {
-constexpr int k_batch_rows = 5000;
+constexpr int k_batch_rows = 20000;  // a few MB of rows at a time; one round trip per batch
 }  // namespace
 
 void RowStream::iterator::fetch() {
@@ -92,13 +92,6 @@ std::vector<int> int_list(const pqxx::field& f) {
     }
   }
   return out;
-}
-
-std::optional<int64_t> opt_int(const pqxx::field& f) {
-  if (f.is_null()) {
-    return std::nullopt;
-  }
-  return f.as<int64_t>();
 }
 
 void throw_unparsable(const std::string& what, const std::string& source, const std::string& message) {

@@ -117,8 +117,8 @@ void read_sequences(Catalog& cat);
 void read_tables(Catalog& cat);
 void read_columns(Catalog& cat);
 void read_constraints(Catalog& cat);
-void read_indexes(Catalog& cat);
 void read_views(Catalog& cat);
+void read_indexes(Catalog& cat);  // of tables and materialized views
 void read_functions(Catalog& cat);
 void read_triggers(Catalog& cat);
 void read_policies(Catalog& cat);
@@ -131,7 +131,6 @@ std::string text(const pqxx::field& f);  // "" for NULL
 std::optional<std::string> opt_text(const pqxx::field& f);
 std::vector<std::string> text_array(const pqxx::field& f);  // a text[] / name[]; NULL elements skipped
 std::vector<int> int_list(const pqxx::field& f);  // "{1,2}" or an int2vector's "1 2"
-std::optional<int64_t> opt_int(const pqxx::field& f);
 
 // What the server printed does not parse: a pgshift bug, reported naming `what`.
 [[noreturn]] void throw_unparsable(const std::string& what, const std::string& source, const std::string& message);
@@ -146,7 +145,6 @@ auto canonical(const std::string& what, const std::string& source, Fn&& canonica
     throw_unparsable(what, source, e.what());
   }
 }
-
 
 // Options of CREATE SEQUENCE as the catalog stores them; sets the optional fields of `target`
 // (a schema::Sequence or schema::Identity) only where they differ from the defaults for `type`.

@@ -80,9 +80,10 @@ void Catalog::resolve_expressions() {
     }
     p.slot() = results[p.distinct];
   }
-  m_pending.clear();
-  m_distinct.clear();
-  m_distinct_index.clear();
+  // Free the queue now: the caller's model is what should stay in memory.
+  std::vector<PendingExpr>().swap(m_pending);
+  std::vector<DistinctExpr>().swap(m_distinct);
+  std::unordered_map<std::string, size_t>().swap(m_distinct_index);
 }
 
 }  // namespace pgshift::introspect

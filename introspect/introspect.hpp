@@ -13,7 +13,8 @@
 // are raw names, qualified "schema.name" only when not in public or pg_catalog ("C", "en_US",
 // "sales.my coll"), as schema's normalize_collation() writes them. The YAML loader must resolve
 // user-written names to these spellings so both sides compare equal. Plain names (tables, columns,
-// roles, QualifiedName parts) are stored raw, unquoted.
+// roles, QualifiedName parts) are stored raw, unquoted. DateStyle, IntervalStyle, TimeZone (UTC)
+// and extra_float_digits are fixed too, as pg_dump does, so constants print the same from any session.
 //
 // Other conventions of the result (the YAML side and the planner must agree):
 // - Expressions go through schema::make_expr; defaults and generated expressions of columns with
@@ -54,7 +55,7 @@ struct IntrospectOptions {
 // The result is normalized and deterministic.
 // Requires: `conn` is open and not inside a transaction.
 // Throws pgshift::Error when a requested schema does not exist or the server prints an expression that
-// does not parse; pqxx errors pass through.
+// does not parse; pqxx errors pass through. Canonicalises expressions on up to 8 threads.
 schema::Database introspect(pqxx::connection& conn, const IntrospectOptions& options);
 
 }  // namespace pgshift::introspect

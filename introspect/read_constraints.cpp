@@ -30,6 +30,16 @@ std::string fk_match(const std::string& code) {
   return code == "p" ? "partial" : "simple";
 }
 
+// The referenced columns of a foreign key: by attnum when the referenced table was read, else as
+// the query named them.
+std::vector<std::string> ref_columns(const Catalog& cat, const pqxx::row& row) {
+  auto it = cat.relations.find(row["confrelid"].as<uint32_t>());
+  if (it == cat.relations.end()) {
+    return text_array(row["ref_columns"]);
+  }
+  return column_names(it->second, int_list(row["confkey"]));
+}
+
 void add_constraint(Catalog& cat, schema::Table& table, const Relation& rel, const pqxx::row& row) {
   const std::string name = text(row["conname"]);
   const std::string type = text(row["contype"]);
@@ -54,8 +64,7 @@ void add_constraint(Catalog& cat, schema::Table& table, const Relation& rel, con
     c.comment = comment;
     cat.defer_expr(expr, "check " + name + " of " + rel.name.display(), [&c]() -> schema::Expr& { return c.expression; });
   } else if (type == "f") {
-    schema::ForeignKey fk{name, columns, {text(row["ref_schema"]), text(row["ref_table"])},
-                          text_array(row["ref_columns"])};
+    schema::ForeignKey fk{name, columns, {text(row["ref_schema"]), text(row["ref_table"])}, ref_columns(cat, row)};
     fk.on_update = fk_action(text(row["confupdtype"]));
     fk.on_delete = fk_action(text(row["confdeltype"]));
     fk.match = fk_match(text(row["confmatchtype"]));

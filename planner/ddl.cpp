@@ -237,6 +237,17 @@ std::string sequence_options(const schema::Sequence& s) {
   return out;
 }
 
+std::string alter_sequence_options(const schema::Sequence& s) {
+  // Every option spelled out: an option the model leaves unset goes back to its default.
+  std::string out = " AS " + type_sql(s.type) + " INCREMENT BY " + std::to_string(s.increment.value_or(1));
+  out += s.min_value ? fmt::format(" MINVALUE {}", *s.min_value) : std::string(" NO MINVALUE");
+  out += s.max_value ? fmt::format(" MAXVALUE {}", *s.max_value) : std::string(" NO MAXVALUE");
+  if (s.start) out += fmt::format(" START WITH {}", *s.start);
+  out += " CACHE " + std::to_string(s.cache.value_or(1));
+  out += s.cycle ? " CYCLE" : " NO CYCLE";
+  return out;
+}
+
 std::string create_sequence(const schema::Sequence& s) { return "CREATE SEQUENCE " + qualified(s.name) + sequence_options(s); }
 
 std::string comment_on(const std::string& what, const std::optional<std::string>& comment) {

@@ -38,6 +38,7 @@ std::string create_domain(const schema::Domain& d);
 std::string create_composite(const schema::CompositeType& c);
 std::string create_sequence(const schema::Sequence& s);
 std::string sequence_options(const schema::Sequence& s);
+std::string alter_sequence_options(const schema::Sequence& s);
 std::string identity_clause(const schema::Identity& id);
 // COMMENT ON <what> IS '...' / IS NULL. `what` is e.g. "TABLE \"s\".\"t\"" built by the caller via sql_text.
 std::string comment_on(const std::string& what, const std::optional<std::string>& comment);

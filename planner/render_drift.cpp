@@ -164,7 +164,7 @@ std::string render_drift_text(const DriftReport& report, bool color) {
   }
   if (!report.has_verdict()) {
     if (report.drifted()) {
-      out += fmt::format("\nDifferences while it runs, expected from the migration: {}.\n\n", summary(report));
+      out += fmt::format("\nDifferences while it runs (not judged: the migration makes some or all of them): {}.\n\n", summary(report));
     }
   } else if (!report.drifted()) {
     out += "No drift. The database matches the desired schema.\n";

@@ -89,7 +89,7 @@ std::string render_step_sql(const Step& step) {
   }
   out += comment_text(line) + "\n";
   if (!step.lock.empty()) {
-    out += fmt::format("-- lock: {} ({})\n", comment_text(step.lock), timeouts(step));
+    out += fmt::format("-- lock: {}; {}\n", comment_text(step.lock), timeouts(step));
   }
   for (const auto& hazard : step.hazards) {
     out += fmt::format("-- hazard {}: {}\n", hazard_name(hazard.kind), comment_text(hazard.message));

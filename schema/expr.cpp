@@ -145,17 +145,21 @@ void check_single_expression(const std::string& sql, const PgQuery__ParseResult&
   if (target.name != nullptr && target.name[0] != '\0') {
     fail_at("an expression cannot have an alias", alias_position(sql));
   }
-  const ProtobufCMessage* extra = nullptr;
-  if (s.n_from_clause > 0) extra = &s.from_clause[0]->base;
-  else if (s.where_clause) extra = &s.where_clause->base;
-  else if (s.n_group_clause > 0) extra = &s.group_clause[0]->base;
-  else if (s.having_clause) extra = &s.having_clause->base;
-  else if (s.n_window_clause > 0) extra = &s.window_clause[0]->base;
-  else if (s.n_sort_clause > 0) extra = &s.sort_clause[0]->base;
-  else if (s.limit_offset) extra = &s.limit_offset->base;
-  else if (s.limit_count) extra = &s.limit_count->base;
-  else if (s.n_locking_clause > 0) extra = &s.locking_clause[0]->base;
-  else if (s.into_clause) extra = &s.into_clause->base;
+  // The first clause a lone expression cannot have, in the order SELECT writes them.
+  const std::vector<const ProtobufCMessage*> clauses = {
+      s.n_from_clause > 0 ? &s.from_clause[0]->base : nullptr,
+      s.where_clause != nullptr ? &s.where_clause->base : nullptr,
+      s.n_group_clause > 0 ? &s.group_clause[0]->base : nullptr,
+      s.having_clause != nullptr ? &s.having_clause->base : nullptr,
+      s.n_window_clause > 0 ? &s.window_clause[0]->base : nullptr,
+      s.n_sort_clause > 0 ? &s.sort_clause[0]->base : nullptr,
+      s.limit_offset != nullptr ? &s.limit_offset->base : nullptr,
+      s.limit_count != nullptr ? &s.limit_count->base : nullptr,
+      s.n_locking_clause > 0 ? &s.locking_clause[0]->base : nullptr,
+      s.into_clause != nullptr ? &s.into_clause->base : nullptr,
+  };
+  auto first = std::find_if(clauses.begin(), clauses.end(), [](const ProtobufCMessage* m) { return m != nullptr; });
+  const ProtobufCMessage* extra = first == clauses.end() ? nullptr : *first;
   bool other = s.n_distinct_clause > 0 || s.with_clause != nullptr || s.n_values_lists > 0;
   if (extra != nullptr || other) {
     int location = extra != nullptr ? pg::min_location(extra) : -1;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
 
 #include "schema/yaml_io.hpp"
 #include "util/strings.hpp"
@@ -126,6 +127,28 @@ void normalize_policy(Policy& policy) {
   policy.command = util::to_lower(policy.command);
 }
 
+// Drops sequence options equal to CREATE SEQUENCE's defaults for the type and direction, as the
+// catalog reader leaves them out: increment 1, cache 1, min 1 / max type-max ascending,
+// min type-min / max -1 descending, start at the minimum (ascending) or maximum (descending) in effect.
+template <typename Options>
+void drop_default_sequence_options(Options& o, const std::string& type) {
+  int64_t type_max = type == "smallint" ? INT16_MAX : type == "integer" ? INT32_MAX : INT64_MAX;
+  int64_t type_min = type == "smallint" ? INT16_MIN : type == "integer" ? INT32_MIN : INT64_MIN;
+  bool ascending = o.increment.value_or(1) > 0;
+  int64_t min = o.min_value.value_or(ascending ? 1 : type_min);
+  int64_t max = o.max_value.value_or(ascending ? type_max : -1);
+  auto drop = [](std::optional<int64_t>& value, int64_t fallback) {
+    if (value == fallback) {
+      value.reset();
+    }
+  };
+  drop(o.start, ascending ? min : max);
+  drop(o.increment, 1);
+  drop(o.cache, 1);
+  drop(o.min_value, ascending ? 1 : type_min);
+  drop(o.max_value, ascending ? type_max : -1);
+}
+
 // NULLS FIRST is the default for DESC, NULLS LAST for ASC: only a non-default order is kept.
 void normalize_index(Index& index, const std::string& name) {
   index.name = name;
@@ -139,6 +162,9 @@ void normalize_index(Index& index, const std::string& name) {
 
 void normalize_table(Table& table, const std::string& schema, const std::string& name) {
   table.name = {schema, name};
+  if (table.partition_of) {
+    table.columns.clear();  // a partition has its parent's columns; the catalog reader lists none
+  }
   if (table.primary_key && table.primary_key->name.empty()) {
     table.primary_key->name = primary_key_name(name);
   }
@@ -148,6 +174,9 @@ void normalize_table(Table& table, const std::string& schema, const std::string&
                                                  c.name) != table.primary_key->columns.end();
     if (in_key || c.identity) {
       c.nullable = false;
+    }
+    if (c.identity) {
+      drop_default_sequence_options(*c.identity, c.type);
     }
   }
   for (auto& [key, u] : table.uniques) {
@@ -200,6 +229,7 @@ void normalize_schema(Schema& s) {
   }
   for (auto& [key, seq] : s.sequences) {
     seq.name = {s.name, key};
+    drop_default_sequence_options(seq, seq.type);
     normalize_grants(seq.grants, "sequences");
   }
   for (auto& [key, t] : s.tables) {

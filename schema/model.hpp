@@ -330,6 +330,11 @@ struct Database {
 
 // Sorts what has no intrinsic order (grants, event lists, ...) and fills derived names
 // (primary key "<table>_pkey"), so two models of the same schema compare equal.
+// Also: primary key and identity columns become NOT NULL, sequence and identity options equal to
+// CREATE SEQUENCE's defaults are dropped, a partition's columns are cleared (they are its parent's),
+// index NULLS FIRST/LAST equal to the direction's default is dropped, function SET options are sorted,
+// ALL privileges are expanded, object names are set from their map keys, and empty schemas of
+// references (foreign keys, triggers, partitions) become the containing schema.
 void normalize(Database& db);
 
 // Removes renamed_from / using / down_using hints everywhere.

@@ -370,6 +370,7 @@ void Reader::read_partition_of(Table& table, const Field& f) {
   if (parent.name.empty() || !table.partition_bound) {
     error(at(f), "`partition_of` needs `table` and `bound`");
   }
+
   table.partition_of = parent;
   SourceLocation where = at(f);
   m_state.checks.push_back([=](LoadState& state) {

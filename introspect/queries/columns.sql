@@ -4,7 +4,7 @@ SELECT a.attrelid, a.attnum, a.attname,
        format_type(a.atttypid, a.atttypmod) AS type,
        a.attnotnull,
        pg_get_expr(ad.adbin, ad.adrelid) AS default_expr,
-       a.attidentity, a.attgenerated, a.attislocal,
+       a.attidentity, a.attgenerated,
        CASE WHEN co.oid IS NULL THEN NULL
             WHEN pg_collation_is_visible(co.oid) THEN co.collname::text
             ELSE con.nspname || '.' || co.collname END AS collation,

@@ -1,7 +1,7 @@
 -- Primary key, unique, check, foreign key and exclusion constraints of tables. Constraints cloned
 -- onto partitions from their parent (conparentid) and inherited checks (not conislocal) are left
--- out: they belong to the parent. Column lists come as attnums; the referenced columns of a foreign
--- key as names, since the referenced table may be in a schema that is not read.
+-- out: they belong to the parent. Column lists come as attnums, mapped to names by the caller; the
+-- referenced columns of a foreign key to a schema that is not read come as names too.
 SELECT co.oid, co.conrelid, co.conname, co.contype,
        co.conkey::int2[] AS conkey,
        co.condeferrable, co.condeferred, co.connoinherit,
@@ -9,7 +9,8 @@ SELECT co.oid, co.conrelid, co.conname, co.contype,
        CASE WHEN co.contype = 'x' THEN pg_get_constraintdef(co.oid) END AS definition,
        i.indnullsnotdistinct,
        fn.nspname AS ref_schema, fc.relname AS ref_table,
-       CASE WHEN co.contype = 'f' THEN
+       co.confrelid, co.confkey::int2[] AS confkey,
+       CASE WHEN co.contype = 'f' AND NOT fc.relnamespace = ANY ($1::oid[]) THEN
          ARRAY(SELECT fa.attname
                FROM unnest(co.confkey) WITH ORDINALITY AS k(attnum, ord)
                JOIN pg_attribute fa ON fa.attrelid = co.confrelid AND fa.attnum = k.attnum

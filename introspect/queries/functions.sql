@@ -1,11 +1,8 @@
 -- Functions and procedures written in SQL-level languages with a body in prosrc. Aggregates,
 -- window functions, C/internal functions and SQL-standard bodies (prosqlbody) are reported by
--- unmanaged.sql instead. identity_types is the call signature: input types (and, for procedures,
--- OUT types), no names or modes, so it matches "name(integer, text)" keys written by hand.
+-- unmanaged.sql instead. The signature is canonicalised by schema::canonical_signature.
 SELECT p.oid, n.nspname, p.proname, p.prokind,
        pg_get_function_arguments(p.oid) AS arguments,
-       COALESCE((SELECT string_agg(format_type(u.t, NULL), ', ' ORDER BY u.ord)
-                 FROM unnest(p.proargtypes::oid[]) WITH ORDINALITY AS u(t, ord)), '') AS identity_types,
        CASE WHEN p.prokind = 'f' THEN pg_get_function_result(p.oid) END AS result,
        l.lanname, p.prosrc, p.provolatile, p.proisstrict, p.prosecdef, p.proparallel,
        p.proconfig,

@@ -23,11 +23,13 @@ CROSS JOIN LATERAL unnest(i.indkey::int2[], i.indoption::int2[], i.indclass::oid
   WITH ORDINALITY AS k(attnum, opt, opclass, coll, ord)
 LEFT JOIN pg_opclass opc ON opc.oid = k.opclass AND NOT opc.opcdefault
 LEFT JOIN pg_namespace opn ON opn.oid = opc.opcnamespace
-LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum AND k.attnum > 0
-LEFT JOIN pg_attribute ia ON ia.attrelid = i.indexrelid AND ia.attnum = k.ord
-LEFT JOIN pg_type it ON it.oid = ia.atttypid
+-- The default collation is looked up only for collatable keys, by index: joining pg_attribute
+-- twice would scan it whole twice.
 LEFT JOIN pg_collation co
-  ON co.oid = k.coll AND k.coll <> 0 AND k.coll <> COALESCE(a.attcollation, it.typcollation)
+  ON co.oid = k.coll AND k.coll <> 0 AND k.coll <> COALESCE(
+       (SELECT a.attcollation FROM pg_attribute a WHERE a.attrelid = i.indrelid AND a.attnum = k.attnum AND k.attnum > 0),
+       (SELECT t.typcollation FROM pg_attribute ia JOIN pg_type t ON t.oid = ia.atttypid
+        WHERE ia.attrelid = i.indexrelid AND ia.attnum = k.ord))
 LEFT JOIN pg_namespace con ON con.oid = co.collnamespace
 LEFT JOIN pg_description d ON d.classoid = 'pg_class'::regclass AND d.objoid = i.indexrelid AND d.objsubid = 0
 WHERE c.relkind IN ('r', 'p', 'm')

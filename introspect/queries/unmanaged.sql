@@ -38,6 +38,20 @@ UNION ALL
 SELECT 'replica identity', name || ' (' || relreplident::text || ')'
 FROM rel WHERE relkind IN ('r', 'p') AND relreplident NOT IN ('d', 'p')
 UNION ALL
+SELECT 'comment on ' || CASE rel.relkind WHEN 'c' THEN 'type attribute' ELSE 'view column' END,
+       rel.name || '.' || a.attname
+FROM pg_description d
+JOIN rel ON d.classoid = 'pg_class'::regclass AND d.objoid = rel.oid AND rel.relkind IN ('v', 'm', 'c')
+JOIN pg_attribute a ON a.attrelid = rel.oid AND a.attnum = d.objsubid
+WHERE d.objsubid > 0
+UNION ALL
+SELECT 'comment on domain constraint', n.nspname || '.' || t.typname || '.' || co.conname
+FROM pg_constraint co
+JOIN pg_description d ON d.classoid = 'pg_constraint'::regclass AND d.objoid = co.oid
+JOIN pg_type t ON t.oid = co.contypid
+JOIN pg_namespace n ON n.oid = t.typnamespace
+WHERE co.contypid <> 0 AND t.typnamespace = ANY ($1::oid[])
+UNION ALL
 SELECT 'invalid index', rel.name
 FROM pg_index i JOIN rel ON rel.oid = i.indexrelid
 WHERE NOT i.indisvalid

@@ -68,7 +68,8 @@ void plan_schemas_and_extensions(PlanContext& ctx) {
     plan_comment(ctx, "SCHEMA " + quote_ident(name), "schema." + name, "schema " + name, cur, s.comment, "schema:" + name);
   }
   for (const auto& [name, s] : ctx.current.schemas) {
-    if (ctx.desired.schemas.count(name)) continue;
+    // public exists in every new database; a schema file that does not mention it leaves it alone.
+    if (ctx.desired.schemas.count(name) || name == "public") continue;
     auto& ps = ctx.add(Phase::drop, prio::drop_schema,
                        make_step("drop_schema:" + name, '-', "schema " + name, "drops the (by then empty) schema",
                                  "DROP SCHEMA " + quote_ident(name), "CREATE SCHEMA " + quote_ident(name), "none"));

@@ -67,8 +67,8 @@ void plan_sequences(PlanContext& ctx) {
       } else if (!options_equal(*cur, s)) {
         auto& ps = ctx.add(Phase::add, prio::sequence,
                            make_step("alter_sequence:" + s.name.display(), '~', obj, "changes the sequence's options",
-                                     "ALTER SEQUENCE " + qualified(s.name) + ddl::sequence_options(s),
-                                     "ALTER SEQUENCE " + qualified(s.name) + ddl::sequence_options(*cur), "none"));
+                                     "ALTER SEQUENCE " + qualified(s.name) + ddl::alter_sequence_options(s),
+                                     "ALTER SEQUENCE " + qualified(s.name) + ddl::alter_sequence_options(*cur), "none"));
         ps.uses.insert("sequence:" + s.name.display());
       }
       plan_owner(ctx, cur, s);

@@ -78,7 +78,8 @@ void plan_view_change(PlanContext& ctx, const schema::View& old, const schema::V
   if (replaceable(old, v)) {
     auto& ps = ctx.add(Phase::add, prio::view,
                        make_step("replace_view:" + id, '~', kind + id, "replaces the query in place (CREATE OR REPLACE)",
-                                 ddl::create_view(v, true), ddl::create_view(old, true), "ACCESS EXCLUSIVE on the view (brief)"));
+                                 ddl::create_view(v, true), ddl::drop_view(v) + ";\n" + create_with_indexes(old),
+                                 "ACCESS EXCLUSIVE on the view (brief)"));
     ps.creates.insert(key_view(v.name));
     add_reference_uses(ps, v, ctx.desired, false);
     return;

@@ -1,7 +1,6 @@
 // Backfills: keyset batches over a 200k-row table, resume from the checkpoint after a crash, hostile
 // names and a two-column key, rows written after the start, and row locks that time out.
 #include <catch2/catch.hpp>
-
 #include <chrono>
 #include <thread>
 
@@ -42,8 +41,11 @@ planner::Plan backfill_plan(planner::Backfill backfill) {
 }
 
 planner::Plan events_plan(int batch_size) {
-  return backfill_plan({.table = {"public", "events"}, .key = {"id"}, .columns = {"payload_lower", "hits"},
-                        .expressions = {"lower(payload)", "hits + 1"}, .batch_size = batch_size});
+  return backfill_plan({.table = {"public", "events"},
+                        .key = {"id"},
+                        .columns = {"payload_lower", "hits"},
+                        .expressions = {"lower(payload)", "hits + 1"},
+                        .batch_size = batch_size});
 }
 
 void check_events_filled_once(test::TestDb& db) {
@@ -128,9 +130,12 @@ CREATE TABLE "Odd ""schema"""."select" ("a""b" int, "with space" text, "ünï" t
 INSERT INTO "Odd ""schema"""."select" SELECT g % 37, 'k' || g, CASE WHEN g % 2 = 0 THEN 'set' END
 FROM generate_series(1, 3000) g;
 )sql");
-  auto plan = backfill_plan({.table = {"Odd \"schema\"", "select"}, .key = {"a\"b", "with space"},
-                             .columns = {"ünï"}, .expressions = {"'filled ' || \"with space\""},
-                             .where = "\"ünï\" IS NULL", .batch_size = 400});
+  auto plan = backfill_plan({.table = {"Odd \"schema\"", "select"},
+                             .key = {"a\"b", "with space"},
+                             .columns = {"ünï"},
+                             .expressions = {"'filled ' || \"with space\""},
+                             .where = "\"ünï\" IS NULL",
+                             .batch_size = 400});
   int batches = 0;
   executor::ApplyOptions opts;
   opts.on_event = [&](const executor::Event& e) { batches += e.kind == executor::EventKind::backfill_progress; };
@@ -143,17 +148,19 @@ FROM generate_series(1, 3000) g;
 
 TEST_CASE("a backfill of an empty table finishes at once") {
   test::TestDb db;
-  db.exec("CREATE TABLE public.events (id bigint PRIMARY KEY, payload text NOT NULL, hits int NOT NULL DEFAULT 0, "
-          "payload_lower text)");
+  db.exec(
+      "CREATE TABLE public.events (id bigint PRIMARY KEY, payload text NOT NULL, hits int NOT NULL DEFAULT 0, "
+      "payload_lower text)");
   CHECK(executor::apply(db.conn(), events_plan(100)).completed);
   CHECK(db.query_value("SELECT status || ' ' || (checkpoint->>'finished') FROM pgshift.steps") == "done true");
 }
 
 TEST_CASE("a batch blocked by an application's row lock retries after the lock timeout") {
   test::TestDb db;
-  db.exec("CREATE TABLE public.events (id bigint PRIMARY KEY, payload text NOT NULL, hits int NOT NULL DEFAULT 0, "
-          "payload_lower text);"
-          "INSERT INTO public.events (id, payload) SELECT g, 'P' || g FROM generate_series(1, 1000) g;");
+  db.exec(
+      "CREATE TABLE public.events (id bigint PRIMARY KEY, payload text NOT NULL, hits int NOT NULL DEFAULT 0, "
+      "payload_lower text);"
+      "INSERT INTO public.events (id, payload) SELECT g, 'P' || g FROM generate_series(1, 1000) g;");
   auto app = executor::connect(db.url());
   std::thread holder([&] {
     pqxx::work tx(*app);

@@ -1,11 +1,10 @@
 // kill -9 at random moments: a child process runs apply and is killed (mid-backfill, mid-index-build,
 // between steps); apply again resumes and finishes, nothing applied twice, nothing lost.
-#include <catch2/catch.hpp>
-
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <catch2/catch.hpp>
 #include <chrono>
 #include <random>
 #include <thread>
@@ -62,13 +61,17 @@ planner::Plan plan() {
                     "CREATE INDEX CONCURRENTLY orders_customer_amount_idx ON public.orders (customer, amount)",
                     "DROP INDEX CONCURRENTLY IF EXISTS public.orders_customer_amount_idx");
   index.in_transaction = false;
-  index.done_check_sql = "SELECT EXISTS (SELECT 1 FROM pg_index WHERE indexrelid = "
-                         "to_regclass('public.orders_customer_amount_idx') AND indisvalid)";
+  index.done_check_sql =
+      "SELECT EXISTS (SELECT 1 FROM pg_index WHERE indexrelid = "
+      "to_regclass('public.orders_customer_amount_idx') AND indisvalid)";
   index.cleanup_sql = "DROP INDEX CONCURRENTLY IF EXISTS public.orders_customer_amount_idx";
   p.steps.push_back(index);
   Step fill = step("backfill:public.orders.customer_key", Phase::backfill, "", "");
-  fill.backfill = planner::Backfill{.table = {"public", "orders"}, .key = {"id"}, .columns = {"customer_key", "hits"},
-                                    .expressions = {"upper(customer)", "hits + 1"}, .batch_size = 1500};
+  fill.backfill = planner::Backfill{.table = {"public", "orders"},
+                                    .key = {"id"},
+                                    .columns = {"customer_key", "hits"},
+                                    .expressions = {"upper(customer)", "hits + 1"},
+                                    .batch_size = 1500};
   p.steps.push_back(fill);
   p.steps.push_back(step("validate_check:public.orders.orders_customer_key_nn", Phase::switch_over,
                          logged("ALTER TABLE public.orders VALIDATE CONSTRAINT orders_customer_key_nn", "s5"), ""));

@@ -1,7 +1,6 @@
 // Concurrency: the advisory lock between two pgshift runs, lock_timeout retries against an application
 // transaction holding a lock, a clean stop when the lock outlasts the retries, and preflight.
 #include <catch2/catch.hpp>
-
 #include <chrono>
 #include <future>
 #include <thread>

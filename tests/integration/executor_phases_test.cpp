@@ -1,8 +1,7 @@
 // apply and rollback over a hand-built plan (no diff engine): every phase, --through and resume, crash
 // seams, failures, hazards, in-flight refusal, and rollback from every phase back to the start.
-#include <catch2/catch.hpp>
-
 #include <array>
+#include <catch2/catch.hpp>
 #include <cstdio>
 
 #include "executor/apply.hpp"
@@ -61,13 +60,18 @@ planner::Plan standard_plan() {
                     "DROP INDEX CONCURRENTLY IF EXISTS public.users_name_idx");
   index.in_transaction = false;
   index.lock = "SHARE UPDATE EXCLUSIVE on public.users";
-  index.done_check_sql = "SELECT EXISTS (SELECT 1 FROM pg_index WHERE indexrelid = to_regclass('public.users_name_idx') "
-                         "AND indisvalid)";
+  index.done_check_sql =
+      "SELECT EXISTS (SELECT 1 FROM pg_index WHERE indexrelid = to_regclass('public.users_name_idx') "
+      "AND indisvalid)";
   index.cleanup_sql = "DROP INDEX CONCURRENTLY IF EXISTS public.users_name_idx";
   plan.steps.push_back(index);
   Step fill = step("backfill:public.users.email_lower", Phase::backfill, "", "");
-  fill.backfill = planner::Backfill{.table = {"public", "users"}, .key = {"id"}, .columns = {"email_lower"},
-                                    .expressions = {"lower(email)"}, .where = "email_lower IS NULL", .batch_size = 300};
+  fill.backfill = planner::Backfill{.table = {"public", "users"},
+                                    .key = {"id"},
+                                    .columns = {"email_lower"},
+                                    .expressions = {"lower(email)"},
+                                    .where = "email_lower IS NULL",
+                                    .batch_size = 300};
   fill.lock = "ROW EXCLUSIVE on public.users";
   plan.steps.push_back(fill);
   plan.steps.push_back(step("validate_check:public.users.users_email_lower_nn", Phase::switch_over,
@@ -126,8 +130,9 @@ std::string users_checksum(test::TestDb& db) {
 }
 
 std::string log_counts(test::TestDb& db) {
-  return db.query_value("SELECT string_agg(step || '=' || n, ' ' ORDER BY step) FROM "
-                        "(SELECT step, count(*) AS n FROM public.applied_log GROUP BY step) c");
+  return db.query_value(
+      "SELECT string_agg(step || '=' || n, ' ' ORDER BY step) FROM "
+      "(SELECT step, count(*) AS n FROM public.applied_log GROUP BY step) c");
 }
 
 std::vector<StepStatus> statuses(test::TestDb& db) {
@@ -187,7 +192,8 @@ TEST_CASE("apply runs every phase in order and records a completed migration") {
   auto h = executor::history(db.conn(), 10);
   REQUIRE(h.size() == 1);
   CHECK(h[0].id == result.migration_id);
-  CHECK(db.query_value("SELECT plan->'steps'->2->>'id' FROM pgshift.migrations") == "create_index:public.users_name_idx");
+  CHECK(db.query_value("SELECT plan->'steps'->2->>'id' FROM pgshift.migrations") ==
+        "create_index:public.users_name_idx");
   CHECK(db.query_value("SELECT checkpoint->>'rows_done' FROM pgshift.steps WHERE ordinal = 3") == "2000");
 }
 
@@ -296,16 +302,18 @@ TEST_CASE("a failing step stops the apply with its id, SQLSTATE and SQL, and res
 
 TEST_CASE("an INVALID index left by a failed concurrent build is dropped before the build runs again") {
   test::TestDb db;
-  db.exec("CREATE TABLE public.accounts (id int PRIMARY KEY, email text);"
-          "INSERT INTO public.accounts SELECT g, 'a' || (g % 500) FROM generate_series(1, 1000) g;");
+  db.exec(
+      "CREATE TABLE public.accounts (id int PRIMARY KEY, email text);"
+      "INSERT INTO public.accounts SELECT g, 'a' || (g % 500) FROM generate_series(1, 1000) g;");
   planner::Plan plan;
   plan.desired_fingerprint = "unique-email";
   Step index = step("create_index:public.accounts_email_key", Phase::add,
                     "CREATE UNIQUE INDEX CONCURRENTLY accounts_email_key ON public.accounts (email)",
                     "DROP INDEX CONCURRENTLY IF EXISTS public.accounts_email_key");
   index.in_transaction = false;
-  index.done_check_sql = "SELECT EXISTS (SELECT 1 FROM pg_index WHERE indexrelid = "
-                         "to_regclass('public.accounts_email_key') AND indisvalid)";
+  index.done_check_sql =
+      "SELECT EXISTS (SELECT 1 FROM pg_index WHERE indexrelid = "
+      "to_regclass('public.accounts_email_key') AND indisvalid)";
   index.cleanup_sql = "DROP INDEX CONCURRENTLY IF EXISTS public.accounts_email_key";
   plan.steps.push_back(index);
 
@@ -433,9 +441,11 @@ TEST_CASE("rollback --to add undoes the later phases only, and apply then contin
   CHECK(statuses(db) == std::vector<StepStatus>{StepStatus::done, StepStatus::done, StepStatus::done,
                                                 StepStatus::reverted, StepStatus::reverted, StepStatus::reverted,
                                                 StepStatus::reverted});
+  CHECK_FALSE(st.steps[3].checkpoint);  // a reverted backfill runs afresh
   auto resumed = executor::apply(db.conn(), standard_plan());
   CHECK(resumed.completed);
   CHECK(resumed.steps_run == 4);
+  CHECK(db.query_value("SELECT checkpoint->>'rows_done' FROM pgshift.steps WHERE ordinal = 3") == "0");
 }
 
 TEST_CASE("rolling back an irreversible step is refused without DELETES_DATA, naming what would be lost") {

@@ -35,13 +35,16 @@ TEST_CASE("needs_autocommit recognises statements that refuse a transaction bloc
       {"", false},
   };
   for (const auto& c : cases) {
-    DYNAMIC_SECTION(c.sql) { CHECK(executor::needs_autocommit(c.sql) == c.expected); }
+    DYNAMIC_SECTION(c.sql) {
+      CHECK(executor::needs_autocommit(c.sql) == c.expected);
+    }
   }
 }
 
 TEST_CASE("split_statements cuts at semicolons outside literals, identifiers, comments and bodies") {
   using V = std::vector<std::string>;
-  CHECK(executor::split_statements("SET a = 1; SELECT ';' AS \";\"; -- x;y\n") == V{"SET a = 1", "SELECT ';' AS \";\""});
+  CHECK(executor::split_statements("SET a = 1; SELECT ';' AS \";\"; -- x;y\n") ==
+        V{"SET a = 1", "SELECT ';' AS \";\""});
   CHECK(executor::split_statements("CREATE FUNCTION f() RETURNS int AS $b$ SELECT 1; $b$ LANGUAGE sql;") ==
         V{"CREATE FUNCTION f() RETURNS int AS $b$ SELECT 1; $b$ LANGUAGE sql"});
   CHECK(executor::split_statements("DROP INDEX CONCURRENTLY i") == V{"DROP INDEX CONCURRENTLY i"});
@@ -50,8 +53,8 @@ TEST_CASE("split_statements cuts at semicolons outside literals, identifiers, co
 }
 
 TEST_CASE("progress renders as a bar on a terminal and as plain lines otherwise") {
-  executor::BackfillProgress p{.rows_done = 450000, .rows_total = 1000000, .batches = 45, .rows_per_s = 52310.4,
-                               .eta_s = 10.5};
+  executor::BackfillProgress p{
+      .rows_done = 450000, .rows_total = 1000000, .batches = 45, .rows_per_s = 52310.4, .eta_s = 10.5};
   CHECK(executor::render_progress_bar("public.users.email", p, 20) ==
         "public.users.email  [#########-----------]  45% 450,000/1,000,000 rows  52,310 rows/s  ETA 0:11");
   CHECK(executor::render_progress_line("public.users.email", p) ==

@@ -87,12 +87,12 @@ TEST_CASE("the markdown view reads as a pull-request review") {
 ```sql
 -- add_column:public.users.email
 -- + column public.users.email: add nullable column
--- lock: ACCESS EXCLUSIVE on public.users (lock_timeout 500ms)
+-- lock: ACCESS EXCLUSIVE on public.users; lock_timeout 500ms
 ALTER TABLE "public"."users" ADD COLUMN "email" text;
 
 -- add_index:public.users_email_idx
 -- + index public.users_email_idx: build concurrently
--- lock: SHARE UPDATE EXCLUSIVE on public.users (lock_timeout 500ms)
+-- lock: SHARE UPDATE EXCLUSIVE on public.users; lock_timeout 500ms
 -- hazard INDEX_BUILD: builds an index on public.users (~2.1M rows, 480 MB)
 -- not in a transaction
 CREATE INDEX CONCURRENTLY "users_email_idx" ON "public"."users" ("email");
@@ -106,7 +106,7 @@ CREATE INDEX CONCURRENTLY "users_email_idx" ON "public"."users" ("email");
 ```sql
 -- backfill:public.users.email
 -- ~ column public.users.email: copy lower(login) into email
--- lock: ROW EXCLUSIVE on public.users (lock_timeout 500ms)
+-- lock: ROW EXCLUSIVE on public.users; lock_timeout 500ms
 -- hazard LONG_BACKFILL: updates ~2.1M rows of public.users
 -- backfill public.users in batches of 5000 rows by (id), one transaction per batch, resumable.
 -- Run by `pgshift apply`, not by this script; per batch, with :last_key the previous batch's last key
@@ -123,7 +123,7 @@ CREATE INDEX CONCURRENTLY "users_email_idx" ON "public"."users" ("email");
 ```sql
 -- set_not_null:public.users.email
 -- ~ column public.users.email: set NOT NULL using the validated check
--- lock: ACCESS EXCLUSIVE on public.users (lock_timeout 500ms)
+-- lock: ACCESS EXCLUSIVE on public.users; lock_timeout 500ms
 -- hazard ACCESS_EXCLUSIVE_LOCK: brief ACCESS EXCLUSIVE lock on public.users
 ALTER TABLE "public"."users" VALIDATE CONSTRAINT "users_email_nn";
 ALTER TABLE "public"."users" ALTER COLUMN "email" SET NOT NULL;
@@ -137,7 +137,7 @@ ALTER TABLE "public"."users" ALTER COLUMN "email" SET NOT NULL;
 ```sql
 -- drop_column:public.users.login
 -- - column public.users.login: drop the old column
--- lock: ACCESS EXCLUSIVE on public.users (lock_timeout 500ms)
+-- lock: ACCESS EXCLUSIVE on public.users; lock_timeout 500ms
 -- hazard DELETES_DATA: drops column public.users.login and its data
 -- hazard BACKWARD_INCOMPATIBLE: old application code reading login breaks
 -- irreversible: the column's data is deleted

@@ -214,7 +214,6 @@ Database full_model() {
   events.unlogged = true;
   s.tables["events"] = events;
   Table events_2024;
-  events_2024.columns = events.columns;
   events_2024.partition_of = QualifiedName{"public", "events"};
   events_2024.partition_bound = canonical_partition_bound("FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')");
   s.tables["events_2024"] = events_2024;
@@ -407,7 +406,7 @@ TEST_CASE("user types are spelled as the catalog prints them with search_path = 
       "      t:\n"
       "        columns:\n"
       "          - {name: a, type: public.status}\n"
-      "          - {name: b, type: sales.kind[]}\n"
+      "          - {name: b, type: \"sales.kind[]\"}\n"
       "  sales:\n"
       "    enums: {kind: [x], status: [y]}\n"
       "    domains: {d: {type: kind}}\n"
@@ -428,5 +427,15 @@ TEST_CASE("user types are spelled as the catalog prints them with search_path = 
   CHECK(orders->find_column("p")->type == "sales.status");
   CHECK(db.schemas.at("sales").domains.at("d").type == "sales.kind");
   CHECK(db.schemas.at("sales").types.at("pair").attributes[0].type == "sales.kind");
+  CHECK(load_schema_text(to_yaml(db), "again.yaml") == db);
+}
+
+TEST_CASE("the examples in docs/schema-format.md load") {
+  std::string doc = read(fs::path(PGSHIFT_TESTS_DIR) / ".." / "docs" / "schema-format.md");
+  size_t start = doc.find("```yaml\nextensions:");
+  REQUIRE(start != std::string::npos);
+  start += 8;
+  Database db = load_schema_text(doc.substr(start, doc.find("```", start) - start), "schema-format.md");
+  CHECK(db.find_table({"public", "users"})->find_column("balance")->type == "numeric(12,2)");
   CHECK(load_schema_text(to_yaml(db), "again.yaml") == db);
 }
