@@ -71,9 +71,9 @@ std::vector<std::string> text_array(const pqxx::field& f) {
   // Elements are never split inside a multi-byte UTF-8 character: its bytes are all >= 0x80, so the
   // single-byte scanner cannot mistake them for quotes, commas or backslashes.
   pqxx::array_parser parser = f.as_array();
-  for (auto [kind, value] = parser.get_next(); kind != pqxx::array_parser::done; std::tie(kind, value) = parser.get_next()) {
-    if (kind == pqxx::array_parser::string_value) {
-      out.push_back(std::move(value));
+  for (auto step = parser.get_next(); step.first != pqxx::array_parser::done; step = parser.get_next()) {
+    if (step.first == pqxx::array_parser::string_value) {
+      out.push_back(std::move(step.second));
     }
   }
   return out;

@@ -26,7 +26,8 @@
 //   (cloned constraints, attached indexes, cloned triggers); only what was added to the partition.
 // - Unique constraints have no index entry; indexes holds indexes that back no constraint.
 // - Exclusion constraints, partition keys and bounds, and function signatures go through
-//   schema::make_exclusion, canonical_partition_by/bound and canonical_signature (own_schema empty).
+//   schema::make_exclusion, canonical_partition_by/bound and canonical_signature (own_schema
+//   "public", as the loader calls it).
 // - Grants only for IntrospectOptions::managed_roles; the owner's implicit privileges are left out; a
 //   function with no ACL has the built-in EXECUTE to "public". Table-level grants are one Grant per
 //   (role, grant option); column-level grants one per (role, grant option, column set), columns sorted.

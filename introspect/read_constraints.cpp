@@ -62,7 +62,8 @@ void add_constraint(Catalog& cat, schema::Table& table, const Relation& rel, con
     c = {name, {expr, ""}};
     c.no_inherit = row["connoinherit"].as<bool>();
     c.comment = comment;
-    cat.defer_expr(expr, "check " + name + " of " + rel.name.display(), [&c]() -> schema::Expr& { return c.expression; });
+    cat.defer_expr(expr, "check " + name + " of " + rel.name.display(),
+                   [&c]() -> schema::Expr& { return c.expression; });
   } else if (type == "f") {
     schema::ForeignKey fk{name, columns, {text(row["ref_schema"]), text(row["ref_table"])}, ref_columns(cat, row)};
     fk.on_update = fk_action(text(row["confupdtype"]));
@@ -74,7 +75,8 @@ void add_constraint(Catalog& cat, schema::Table& table, const Relation& rel, con
     table.foreign_keys[name] = std::move(fk);
   } else if (type == "x") {
     const std::string what = "exclusion constraint " + name + " of " + rel.name.display();
-    auto definition = canonical(what, text(row["definition"]), [](const std::string& s) { return schema::make_exclusion(s); });
+    auto definition =
+        canonical(what, text(row["definition"]), [](const std::string& s) { return schema::make_exclusion(s); });
     table.exclusions[name] = schema::ExclusionConstraint{name, std::move(definition), comment};
   }
 }

@@ -51,8 +51,10 @@ void read_functions(Catalog& cat) {
     fn.name = {text(row["nspname"]), text(row["proname"])};
     fn.procedure = text(row["prokind"]) == "p";
     const std::string arguments = text(row["arguments"]);
-    const auto signature = canonical("the signature of " + fn.name.display() + "(" + arguments + ")", arguments,
-                                     [&](const std::string& s) { return schema::canonical_signature(s, text(row["result"])); });
+    const std::string result = text(row["result"]);
+    const auto signature =
+        canonical("the signature of " + fn.name.display() + "(" + arguments + ")", arguments,
+                  [&](const std::string& s) { return schema::canonical_signature(s, result, "public"); });
     fn.arguments = signature.arguments;
     fn.identity_arguments = signature.identity_arguments;
     fn.returns = signature.returns;

@@ -102,7 +102,8 @@ void read_policies(Catalog& cat) {
     }
     if (auto expr = opt_text(row["with_check"])) {
       slot.with_check = schema::Expr{*expr, ""};
-      cat.defer_expr(*expr, "the WITH CHECK expression" + what, [&slot]() -> schema::Expr& { return *slot.with_check; });
+      cat.defer_expr(*expr, "the WITH CHECK expression" + what,
+                     [&slot]() -> schema::Expr& { return *slot.with_check; });
     }
   }
 }

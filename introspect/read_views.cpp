@@ -35,7 +35,8 @@ void read_views(Catalog& cat) {
     view.materialized = text(row["relkind"]) == "m";
     const std::string definition = text(row["definition"]);
     view.query = schema::Expr{definition, ""};
-    cat.defer_query(definition, "the query of view " + name.display(), [&view]() -> schema::Expr& { return view.query; });
+    cat.defer_query(definition, "the query of view " + name.display(),
+                    [&view]() -> schema::Expr& { return view.query; });
     view.columns = text_array(row["columns"]);
     apply_options(view, text_array(row["options"]));
     view.comment = opt_text(row["description"]);

@@ -18,13 +18,21 @@ namespace {
 
 std::string expr_sql(const schema::Expr& e) { return e.canonical.empty() ? e.source : e.canonical; }
 
+// Collations are stored raw ("C", "sales.my_coll"): quoted here.
+std::string collation_sql(const std::string& name) {
+  if (!name.empty() && name.front() == '"') return name;  // already spelled as SQL
+  auto dot = name.find('.');
+  if (dot == std::string::npos) return quote_ident(name);
+  return quote_ident(name.substr(0, dot)) + "." + quote_ident(name.substr(dot + 1));
+}
+
 std::string opt_int(const char* clause, const std::optional<int64_t>& v) {
   return v ? fmt::format(" {} {}", clause, *v) : "";
 }
 
 std::string index_elem(const schema::IndexElem& e) {
   std::string out = e.column ? quote_ident(*e.column) : "(" + expr_sql(*e.expression) + ")";
-  if (e.collation) out += " COLLATE " + *e.collation;
+  if (e.collation) out += " COLLATE " + collation_sql(*e.collation);
   if (e.opclass) out += " " + *e.opclass;
   if (e.descending) out += " DESC";
   if (e.nulls_first) out += *e.nulls_first ? " NULLS FIRST" : " NULLS LAST";
@@ -48,7 +56,7 @@ std::string identity_clause(const schema::Identity& id) {
 
 std::string column_definition(const schema::Column& c) {
   std::string out = quote_ident(c.name) + " " + type_sql(c.type);
-  if (c.collation) out += " COLLATE " + *c.collation;
+  if (c.collation) out += " COLLATE " + collation_sql(*c.collation);
   if (c.generated) out += " GENERATED ALWAYS AS (" + expr_sql(*c.generated) + ") STORED";
   if (c.identity) out += " " + identity_clause(*c.identity);
   if (c.default_value) out += " DEFAULT " + expr_sql(*c.default_value);
@@ -160,7 +168,16 @@ std::string create_function(const schema::Function& f, bool or_replace) {
     if (f.parallel != "unsafe") out += " PARALLEL " + util::to_upper_ascii(f.parallel);
   }
   if (f.security_definer) out += " SECURITY DEFINER";
-  for (const auto& [name, value] : f.config) out += "\n SET " + quote_ident(name) + " TO " + value;
+  for (const auto& [name, value] : f.config) {
+    // Values as pg_dump writes them: list settings item by item, others as one literal.
+    std::string v = quote_literal(value);
+    if (name == "search_path" || name == "temp_tablespaces" || name == "session_preload_libraries") {
+      std::vector<std::string> items;
+      for (const auto& item : util::split(value, ',')) items.push_back(quote_literal(util::trim(item)));
+      v = util::join(items, ", ");
+    }
+    out += "\n SET " + quote_ident(name) + " TO " + v;
+  }
   out += "\nAS " + schema::dollar_quote(f.body);
   return out;
 }
@@ -215,7 +232,7 @@ std::string create_enum(const schema::Enum& e) {
 
 std::string create_domain(const schema::Domain& d) {
   std::string out = fmt::format("CREATE DOMAIN {} AS {}", qualified(d.name), type_sql(d.type));
-  if (d.collation) out += " COLLATE " + *d.collation;
+  if (d.collation) out += " COLLATE " + collation_sql(*d.collation);
   if (d.default_value) out += " DEFAULT " + expr_sql(*d.default_value);
   if (!d.nullable) out += " NOT NULL";
   for (const auto& [name, c] : d.checks) out += " CONSTRAINT " + quote_ident(name) + " CHECK (" + expr_sql(c.expression) + ")";
@@ -225,7 +242,7 @@ std::string create_domain(const schema::Domain& d) {
 std::string create_composite(const schema::CompositeType& c) {
   std::vector<std::string> attrs;
   for (const auto& a : c.attributes) {
-    attrs.push_back(quote_ident(a.name) + " " + type_sql(a.type) + (a.collation ? " COLLATE " + *a.collation : ""));
+    attrs.push_back(quote_ident(a.name) + " " + type_sql(a.type) + (a.collation ? " COLLATE " + collation_sql(*a.collation) : ""));
   }
   return fmt::format("CREATE TYPE {} AS ({})", qualified(c.name), util::join(attrs, ", "));
 }

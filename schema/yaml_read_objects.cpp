@@ -31,8 +31,8 @@ std::string quoted(const std::string& name) { return "\"" + name + "\""; }
 
 void Reader::require_column(const Table& table, const std::string& column, const std::string& what,
                             const SourceLocation& where) {
-  if (table.find_column(column) != nullptr) {
-    return;
+  if (table.find_column(column) != nullptr || table.partition_of) {
+    return;  // a partition's columns are its parent's, checked by the server
   }
   std::vector<std::string> names;
   for (const auto& c : table.columns) {
@@ -93,6 +93,8 @@ void Reader::read_indexes(std::map<std::string, Index>& indexes, const Qualified
     SourceLocation where = at(e);
     m_state.checks.push_back([=](LoadState& state) {
       const Table* t = state.db.find_table(owner);
+      // a partition's columns are its parent's
+      for (int depth = 0; t != nullptr && t->partition_of && depth < 8; ++depth) t = state.db.find_table(*t->partition_of);
       if (t == nullptr) {
         return;  // an index on a view: the view's columns are not known offline
       }

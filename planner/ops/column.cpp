@@ -292,7 +292,7 @@ void plan_type_change(PlanContext& ctx, const schema::Table& t, const schema::Co
     std::vector<std::string> sql;
     if (from.default_value && !coercible) sql.push_back(alter_col(t.name, to.name) + " DROP DEFAULT");
     std::string s = alter_col(t.name, to.name) + " TYPE " + schema::type_sql(to.type);
-    if (to.collation) s += " COLLATE " + *to.collation;
+    if (to.collation) s += " COLLATE " + schema::quote_ident(*to.collation);
     if (!coercible) {
       s += " USING " + (using_expr ? "(" + using_expr->canonical + ")"
                                    : quote_ident(to.name) + "::" + schema::type_sql(to.type));

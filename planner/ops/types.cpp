@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <fmt/format.h>
 
+#include "planner/naming.hpp"
 #include "planner/ops/common.hpp"
 #include "util/strings.hpp"
 
@@ -29,18 +30,43 @@ std::vector<std::string> labels(const schema::Enum& e) {
 }
 
 // Columns (in the current database) whose type is this enum or an array of it.
+// With `survivors`, only columns that keep this type there (tables and columns dropped by the plan are left out).
 std::vector<std::pair<const schema::Table*, const schema::Column*>> enum_users(const schema::Database& db,
-                                                                              const schema::QualifiedName& type) {
+                                                                              const schema::QualifiedName& type,
+                                                                              const schema::Database* survivors = nullptr) {
   std::vector<std::pair<const schema::Table*, const schema::Column*>> out;
   for (const auto& [sn, s] : db.schemas) {
     for (const auto& [tn, t] : s.tables) {
       if (t.partition_of) continue;
       for (const auto& c : t.columns) {
-        if (key_for_type_name(c.type, db) == key_type(type)) out.push_back({&t, &c});
+        if (key_for_type_name(c.type, db) != key_type(type)) continue;
+        if (survivors) {
+          const schema::Table* st = survivors->find_table(t.name);
+          const schema::Column* sc = st ? st->find_column(c.name) : nullptr;
+          if (!sc || key_for_type_name(sc->type, *survivors) != key_type(type)) continue;
+        }
+        out.push_back({&t, &c});
       }
     }
   }
   return out;
+}
+
+std::string convert_columns_sql(const std::vector<std::pair<const schema::Table*, const schema::Column*>>& users,
+                                const schema::QualifiedName& to) {
+  std::vector<std::string> sql;
+  for (auto [t, c] : users) {
+    std::string col = schema::quote_ident(c->name);
+    bool array = c->type.size() > 2 && c->type.substr(c->type.size() - 2) == "[]";
+    std::string target = qualified(to) + (array ? "[]" : "");
+    std::string conv = col + (array ? "::text[]" : "::text");
+    if (c->default_value) sql.push_back(fmt::format("ALTER TABLE {} ALTER COLUMN {} DROP DEFAULT", qualified(t->name), col));
+    sql.push_back(fmt::format("ALTER TABLE {} ALTER COLUMN {} TYPE {} USING ({})::{}", qualified(t->name), col, target, conv, target));
+    if (c->default_value) {
+      sql.push_back(fmt::format("ALTER TABLE {} ALTER COLUMN {} SET DEFAULT {}", qualified(t->name), col, c->default_value->canonical));
+    }
+  }
+  return util::join(sql, ";\n");
 }
 
 // Rebuilds an enum with another label list: old type renamed aside, new type created, every using column
@@ -111,16 +137,40 @@ void plan_enum_change(PlanContext& ctx, const schema::Enum& cur, const schema::E
     schema::Enum from = cur;
     from.values.clear();
     for (const auto& l : have) from.values.push_back({l, std::nullopt});
-    auto& ps = type_step(ctx, Phase::switch_over, prio::swap,
+    auto all_users = enum_users(ctx.current, cur.name);
+    auto users = enum_users(ctx.current, cur.name, &ctx.desired);
+    schema::QualifiedName aside{des.name.schema, naming::fit("_pgshift_old_" + des.name.name)};
+    std::string rename_aside = fmt::format("ALTER TYPE {} RENAME TO {}", qualified(des.name), schema::quote_ident(aside.name));
+    std::string rename_back = fmt::format("ALTER TYPE {} RENAME TO {}", qualified(aside), schema::quote_ident(des.name.name));
+    bool split = users.size() != all_users.size();  // dropped tables still use the old type until the drop phase
+    std::vector<std::string> fwd{rename_aside, ddl::create_enum(des)};
+    if (des.comment) fwd.push_back(ddl::comment_on("TYPE " + qualified(des.name), des.comment));
+    std::string conv = convert_columns_sql(users, des.name);
+    if (!conv.empty()) fwd.push_back(conv);
+    if (!split) fwd.push_back("DROP TYPE " + qualified(aside));
+    std::vector<std::string> rev;
+    if (!split) rev.push_back(ddl::create_enum([&] { schema::Enum e = from; e.name = aside; return e; }()));
+    std::string back = convert_columns_sql(users, aside);
+    if (!back.empty()) rev.push_back(back);
+    rev.push_back("DROP TYPE " + qualified(des.name));
+    rev.push_back(rename_back);
+    auto& ps = type_step(ctx, Phase::add, prio::type,
                          make_step("rebuild_enum:" + des.name.display(), '~', obj,
-                                   "rebuilds the enum without the removed labels and converts every using column",
-                                   rebuild_enum_sql(ctx.current, from, des, {}), rebuild_enum_sql(ctx.current, des, from, {}),
+                                   "rebuilds the enum with the new labels and converts every column that keeps it",
+                                   util::join(fwd, ";\n"), util::join(rev, ";\n"),
                                    "ACCESS EXCLUSIVE on every table using the type"),
-                         des.name, false);
-    ps.creates.insert(key_type(des.name));
-    for (auto [t, c] : enum_users(ctx.current, cur.name)) {
+                         des.name, true);
+    for (auto [t, c] : users) {
       ps.step.hazards.push_back(hazards::table_rewrite(t->name.display(), ctx.size_note(t->name)));
       ps.uses.insert(key_table(t->name));
+    }
+    if (split) {
+      auto& d = type_step(ctx, Phase::drop, prio::drop_type,
+                          make_step("drop_old_enum:" + des.name.display(), '-', obj,
+                                    "drops the old enum once no dropped table uses it", "DROP TYPE " + qualified(aside),
+                                    ddl::create_enum([&] { schema::Enum e = from; e.name = aside; return e; }()), "none"),
+                          des.name, false);
+      (void)d;
     }
     ps.step.hazards.push_back(hazards::backward_incompatible("removes labels of " + des.name.display() +
                                                              "; rows holding them make the step fail"));

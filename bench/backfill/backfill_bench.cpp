@@ -1,0 +1,292 @@
+// Backfill benchmark: pgshift's batched backfill (executor::apply of a one-step plan) against a single
+// UPDATE of the whole table, the physical ceiling, in the same run; idle, then under an open-loop
+// workload of point reads and point updates on the same table (like `pgbench -R`), reporting the
+// workload's latency percentiles during each run next to a baseline without any backfill.
+//
+//   backfill_bench --db URL [--rows 1000000] [--batch-sizes 1000,5000,10000,20000,50000]
+//                  [--tps 400] [--clients 4] [--no-workload]
+//
+// It creates (and drops) public.bench_backfill in the database given; use a scratch database.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <iostream>
+#include <mutex>
+#include <random>
+#include <thread>
+
+#include "executor/apply.hpp"
+#include "executor/connection.hpp"
+#include "util/strings.hpp"
+
+using namespace pgshift;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+struct Options {
+  std::string db;
+  int64_t rows = 1000000;
+  std::vector<int> batch_sizes{1000, 5000, 10000, 20000, 50000};
+  int tps = 400;
+  int clients = 4;
+  bool workload = true;
+};
+
+// An open-loop workload: each client runs a transaction (SELECT + UPDATE of one random row) on a fixed
+// schedule; latency counts from the scheduled start, so time spent waiting on locks shows up in full.
+class Workload {
+ public:
+  Workload(const Options& o) : m_opts(o) {}
+  ~Workload() { stop(); }
+
+  void start() {
+    m_stop = false;
+    for (int c = 0; c < m_opts.clients; ++c) {
+      m_threads.emplace_back([this, c] { client(c); });
+    }
+  }
+  void stop() {
+    m_stop = true;
+    for (auto& t : m_threads) {
+      t.join();
+    }
+    m_threads.clear();
+  }
+  // Latencies (ms) of the transactions that finished within [from, to].
+  std::vector<double> latencies(Clock::time_point from, Clock::time_point to) {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    std::vector<double> out;
+    for (const auto& [done, ms] : m_samples) {
+      if (done >= from && done <= to) {
+        out.push_back(ms);
+      }
+    }
+    return out;
+  }
+  int errors() const { return m_errors; }
+  void reset() {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    m_samples.clear();
+    m_errors = 0;
+  }
+
+ private:
+  void client(int c) {
+    auto conn = executor::connect(m_opts.db);
+    conn->prepare("r", "SELECT payload FROM public.bench_backfill WHERE id = $1");
+    conn->prepare("u", "UPDATE public.bench_backfill SET k = k + 1 WHERE id = $1");
+    std::mt19937_64 rng(static_cast<uint64_t>(c) * 7919 + 17);
+    std::uniform_int_distribution<int64_t> id(1, m_opts.rows);
+    auto interval = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(
+        static_cast<double>(m_opts.clients) / m_opts.tps));
+    auto next = Clock::now() + interval * c / m_opts.clients;
+    while (!m_stop) {
+      std::this_thread::sleep_until(next);
+      try {
+        pqxx::work tx(*conn);
+        int64_t row = id(rng);
+        tx.exec_prepared("r", row);
+        tx.exec_prepared("u", row);
+        tx.commit();
+      } catch (const std::exception&) {
+        ++m_errors;
+      }
+      auto done = Clock::now();
+      {
+        std::lock_guard<std::mutex> lock(m_mutex);
+        m_samples.emplace_back(done, std::chrono::duration<double, std::milli>(done - next).count());
+      }
+      next += interval;
+    }
+  }
+
+  const Options& m_opts;
+  std::atomic<bool> m_stop{false};
+  std::atomic<int> m_errors{0};
+  std::vector<std::thread> m_threads;
+  std::mutex m_mutex;
+  std::vector<std::pair<Clock::time_point, double>> m_samples;
+};
+
+struct Stats {
+  size_t n = 0;
+  double p50 = 0, p99 = 0, max = 0;
+  size_t over_1s = 0;
+};
+
+Stats stats_of(std::vector<double> v) {
+  Stats s;
+  s.n = v.size();
+  if (v.empty()) {
+    return s;
+  }
+  std::sort(v.begin(), v.end());
+  s.p50 = v[v.size() / 2];
+  s.p99 = v[std::min(v.size() - 1, v.size() * 99 / 100)];
+  s.max = v.back();
+  s.over_1s = static_cast<size_t>(std::count_if(v.begin(), v.end(), [](double ms) { return ms > 1000; }));
+  return s;
+}
+
+void setup_table(pqxx::connection& conn, int64_t rows) {
+  pqxx::nontransaction tx(conn);
+  tx.exec("DROP TABLE IF EXISTS public.bench_backfill");
+  tx.exec("DROP SCHEMA IF EXISTS pgshift CASCADE");
+  tx.exec("CREATE TABLE public.bench_backfill (id bigint PRIMARY KEY, k int NOT NULL DEFAULT 0, "
+          "payload text NOT NULL, filled text)");
+  tx.exec_params("INSERT INTO public.bench_backfill (id, payload) SELECT g, md5(g::text) FROM generate_series(1, $1) g",
+                 rows);
+  tx.exec("VACUUM ANALYZE public.bench_backfill");
+  tx.exec("CHECKPOINT");
+}
+
+planner::Plan backfill_plan(int batch_size) {
+  planner::Step s;
+  s.id = "backfill:public.bench_backfill.filled";
+  s.phase = planner::Phase::backfill;
+  s.reverse_sql = "";
+  s.lock_timeout_ms = 200;
+  s.backfill = planner::Backfill{.table = {"public", "bench_backfill"}, .key = {"id"}, .columns = {"filled"},
+                                 .expressions = {"upper(payload)"}, .batch_size = batch_size};
+  planner::Plan plan;
+  plan.desired_fingerprint = fmt::format("bench-{}", batch_size);
+  plan.steps.push_back(s);
+  return plan;
+}
+
+struct Row {
+  std::string variant;
+  double seconds = 0;
+  Stats wl;
+  int errors = 0;
+  int retries = 0;
+};
+
+Row measure(const Options& o, pqxx::connection& conn, Workload* wl, const std::string& variant,
+            const std::function<int()>& run) {
+  setup_table(conn, o.rows);
+  if (wl != nullptr) {
+    wl->reset();
+    wl->start();
+    std::this_thread::sleep_for(std::chrono::seconds(1));
+  }
+  auto t0 = Clock::now();
+  int retries = run();
+  auto t1 = Clock::now();
+  Row r{variant, std::chrono::duration<double>(t1 - t0).count()};
+  r.retries = retries;
+  if (wl != nullptr) {
+    wl->stop();
+    r.wl = stats_of(wl->latencies(t0, t1));
+    r.errors = wl->errors();
+  }
+  return r;
+}
+
+void print_rows(const std::string& title, const std::vector<Row>& rows, double ceiling, int64_t n, bool wl) {
+  std::cout << "\n### " << title << "\n\n| run | seconds | rows/s | vs UPDATE |"
+            << (wl ? " workload txns | p50 ms | p99 ms | max ms | > 1 s | errors |" : "") << " lock retries |\n|---|---:|---:|---:|"
+            << (wl ? "---:|---:|---:|---:|---:|---:|" : "") << "---:|\n";
+  for (const auto& r : rows) {
+    double rate = static_cast<double>(n) / r.seconds;
+    std::cout << fmt::format("| {} | {:.2f} | {:.0f} | {} |", r.variant, r.seconds, r.seconds > 0 ? rate : 0,
+                             ceiling > 0 && r.seconds > 0 ? fmt::format("{:.2f}x", rate / ceiling) : "-");
+    if (wl) {
+      std::cout << fmt::format(" {} | {:.1f} | {:.1f} | {:.1f} | {} | {} |", r.wl.n, r.wl.p50, r.wl.p99, r.wl.max,
+                               r.wl.over_1s, r.errors);
+    }
+    std::cout << " " << r.retries << " |\n";
+  }
+  std::cout << std::flush;
+}
+
+std::vector<Row> run_suite(const Options& o, pqxx::connection& conn, Workload* wl, double& ceiling) {
+  std::vector<Row> rows;
+  if (wl != nullptr) {
+    rows.push_back(measure(o, conn, wl, "no backfill (baseline, 5 s)", [] {
+      std::this_thread::sleep_for(std::chrono::seconds(5));
+      return 0;
+    }));
+    rows.back().seconds = 0;
+  }
+  rows.push_back(measure(o, conn, wl, "single UPDATE", [&] {
+    pqxx::work tx(conn);
+    tx.exec("UPDATE public.bench_backfill SET filled = upper(payload)");
+    tx.commit();
+    return 0;
+  }));
+  ceiling = static_cast<double>(o.rows) / rows.back().seconds;
+  for (int b : o.batch_sizes) {
+    rows.push_back(measure(o, conn, wl, fmt::format("pgshift, batches of {}", b), [&] {
+      int retries = 0;
+      executor::ApplyOptions a;
+      a.on_event = [&](const executor::Event& e) { retries += e.kind == executor::EventKind::step_retry; };
+      executor::apply(conn, backfill_plan(b), a);
+      return retries;
+    }));
+  }
+  return rows;
+}
+
+Options parse(int argc, char** argv) {
+  Options o;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    auto value = [&] {
+      if (i + 1 >= argc) {
+        throw std::runtime_error("missing value for " + a);
+      }
+      return std::string(argv[++i]);
+    };
+    if (a == "--db") {
+      o.db = value();
+    } else if (a == "--rows") {
+      o.rows = std::stoll(value());
+    } else if (a == "--batch-sizes") {
+      o.batch_sizes.clear();
+      for (const auto& s : util::split(value(), ',')) {
+        o.batch_sizes.push_back(std::stoi(s));
+      }
+    } else if (a == "--tps") {
+      o.tps = std::stoi(value());
+    } else if (a == "--clients") {
+      o.clients = std::stoi(value());
+    } else if (a == "--no-workload") {
+      o.workload = false;
+    } else {
+      throw std::runtime_error("unknown argument " + a);
+    }
+  }
+  if (o.db.empty()) {
+    throw std::runtime_error("--db URL is required (a scratch database: public.bench_backfill is dropped)");
+  }
+  return o;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    Options o = parse(argc, argv);
+    auto conn = executor::connect(o.db);
+    std::cout << fmt::format("backfill of {} rows, PostgreSQL {}, {} hardware threads\n", o.rows,
+                             conn->server_version(), std::thread::hardware_concurrency());
+    double ceiling = 0;
+    auto idle = run_suite(o, *conn, nullptr, ceiling);
+    print_rows("idle", idle, ceiling, o.rows, false);
+    if (o.workload) {
+      Workload wl(o);
+      auto busy = run_suite(o, *conn, &wl, ceiling);
+      print_rows(fmt::format("under a workload of {} tps (point SELECT + UPDATE, {} clients)", o.tps, o.clients), busy,
+                 ceiling, o.rows, true);
+    }
+    pqxx::nontransaction(*conn).exec("DROP TABLE IF EXISTS public.bench_backfill");
+  } catch (const std::exception& e) {
+    std::cerr << "backfill_bench: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}
