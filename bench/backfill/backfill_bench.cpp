@@ -192,8 +192,12 @@ void print_rows(const std::string& title, const std::vector<Row>& rows, double c
             << (wl ? "---:|---:|---:|---:|---:|---:|" : "") << "---:|\n";
   for (const auto& r : rows) {
     double rate = static_cast<double>(n) / r.seconds;
-    std::cout << fmt::format("| {} | {:.2f} | {:.0f} | {} |", r.variant, r.seconds, r.seconds > 0 ? rate : 0,
-                             ceiling > 0 && r.seconds > 0 ? fmt::format("{:.2f}x", rate / ceiling) : "-");
+    if (r.seconds > 0) {
+      std::cout << fmt::format("| {} | {:.2f} | {:.0f} | {} |", r.variant, r.seconds, rate,
+                               ceiling > 0 ? fmt::format("{:.2f}x", rate / ceiling) : "-");
+    } else {
+      std::cout << fmt::format("| {} | - | - | - |", r.variant);
+    }
     if (wl) {
       std::cout << fmt::format(" {} | {:.1f} | {:.1f} | {:.1f} | {} | {} |", r.wl.n, r.wl.p50, r.wl.p99, r.wl.max,
                                r.wl.over_1s, r.errors);
