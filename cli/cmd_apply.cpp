@@ -13,6 +13,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/db_options.hpp"
+#include "cli/shadow.hpp"
 #include "executor/apply.hpp"
 #include "executor/event_text.hpp"
 #include "executor/state.hpp"
@@ -88,12 +89,6 @@ planner::Plan read_plan_file(const std::string& path) {
   }
 }
 
-std::vector<std::string> merged_roles(std::vector<std::string> roles, const std::vector<std::string>& more) {
-  roles.insert(roles.end(), more.begin(), more.end());
-  std::sort(roles.begin(), roles.end());
-  roles.erase(std::unique(roles.begin(), roles.end()), roles.end());
-  return roles;
-}
 
 // Asks on a terminal; refuses when stdin is not one. Returns false when the user says no.
 bool confirm(const std::string& question) {
@@ -136,8 +131,7 @@ Resolved resolve_plan(pqxx::connection& conn, const ApplyCliOptions& o, const ex
     r.plan = std::move(saved);
     return r;
   }
-  schema::Database desired = schema::load_schema(path);
-  desired.managed_roles = merged_roles(desired.managed_roles, o.roles);
+  schema::Database desired = load_desired(path, o.roles, o.db);
   if (r.in_flight) {
     if (r.in_flight->summary.desired_fingerprint != planner::fingerprint(desired)) {
       executor::refuse_in_flight(r.in_flight->summary);

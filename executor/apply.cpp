@@ -135,14 +135,21 @@ void run_step(pqxx::connection& conn, int64_t id, int ordinal, const Step& step,
   run_step_sql(conn, run, hooks, ctx);
 }
 
-// The last phase whose steps (and those of every earlier phase) are all done.
-std::optional<Phase> last_phase_done(const planner::Plan& plan, const std::vector<bool>& done) {
+// The last phase whose steps (and those of every earlier phase) are all done. A phase without steps
+// counts as passed only up to `through`, so `--through add` does not report "through switch".
+std::optional<Phase> last_phase_done(const planner::Plan& plan, const std::vector<bool>& done,
+                                     std::optional<Phase> through) {
   std::optional<Phase> last;
   for (auto phase : planner::k_all_phases) {
+    bool has_steps = false;
     for (size_t i = 0; i < plan.steps.size(); ++i) {
       if (plan.steps[i].phase == phase && !done[i]) {
         return last;
       }
+      has_steps = has_steps || plan.steps[i].phase == phase;
+    }
+    if (!has_steps && through && phase > *through) {
+      return last;
     }
     last = phase;
   }
@@ -283,10 +290,8 @@ ApplyResult apply(pqxx::connection& conn, const planner::Plan& plan, const Apply
   }
 
   result.completed = result.steps_remaining == 0;
-  result.last_phase = result.completed ? std::optional<Phase>(Phase::drop) : last_phase_done(run_plan, done);
-  if (!result.completed && result.last_phase && opts.through && *result.last_phase > *opts.through) {
-    result.last_phase = opts.through;  // phases without steps count as passed, but not past `through`
-  }
+  result.last_phase =
+      result.completed ? std::optional<Phase>(Phase::drop) : last_phase_done(run_plan, done, opts.through);
   write_state(conn, [&](pqxx::transaction_base& tx) {
     set_migration_status(tx, result.migration_id, result.completed ? "completed" : "in_progress", result.last_phase,
                          result.completed);

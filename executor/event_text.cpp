@@ -46,8 +46,8 @@ std::string event_text(const Event& e, int max_lock_retries) {
     case EventKind::step_retry:
       return fmt::format("    {} (SQLSTATE {}); retry {} of {} in {} ms\n", one_line(e.message), e.sqlstate, e.attempt,
                          max_lock_retries, e.delay_ms);
-    case EventKind::step_failed:
-      return fmt::format("    failed: {} (SQLSTATE {})\n", one_line(e.message), e.sqlstate);
+    case EventKind::step_failed:  // the error that follows says what and why
+      return fmt::format("    failed after {} attempt(s) (SQLSTATE {})\n", e.attempt, e.sqlstate);
     case EventKind::backfill_progress:
       return "";
     case EventKind::phase_finished:

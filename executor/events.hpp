@@ -41,7 +41,7 @@ enum class EventKind {
   step_skipped,       // step_id: already done (resume), recognised as done, or nothing to revert
   step_finished,      // step_id, elapsed_s
   step_retry,         // step_id, sqlstate, attempt (the one that failed), delay_ms, message = server message
-  step_failed,        // step_id, sqlstate, message
+  step_failed,        // step_id, sqlstate, message, attempt (the last): the error thrown next says more
   backfill_progress,  // step_id, progress
   phase_finished,     // phase
 };

@@ -228,7 +228,10 @@ void plan_set_not_null(PlanContext& ctx, const schema::Table& t, const std::stri
                                     ddl::add_constraint(t.name, check, "CHECK (" + quote_ident(column) + " IS NOT NULL)", true),
                                     ddl::drop_constraint(t.name, check), "ACCESS EXCLUSIVE (brief)"),
                           t.name, column);
-  add.step.hazards.push_back(hazards::backward_incompatible("old code inserting NULL into " + id + " fails"));
+  const schema::Column* col = t.find_column(column);
+  if (!col || !col->default_value) {
+    add.step.hazards.push_back(hazards::backward_incompatible("old code inserting NULL into " + id + " fails"));
+  }
   auto& validate = column_step(ctx, Phase::backfill, prio::validate,
                                make_step("validate_not_null_check:" + id, '~', obj,
                                          "validates the helper check (scans without blocking writes)",
