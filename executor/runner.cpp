@@ -86,8 +86,11 @@ void with_lock_retries(RetryContext& ctx, const std::string& step_id, const std:
     }
     if (!is_lock_failure(failure.sqlstate) || n > ctx.max_retries) {
       if (ctx.on_event) {
-        ctx.on_event(Event{.kind = EventKind::step_failed, .step_id = step_id, .message = failure.message,
-                           .attempt = n, .sqlstate = failure.sqlstate});
+        ctx.on_event(Event{.kind = EventKind::step_failed,
+                           .step_id = step_id,
+                           .message = failure.message,
+                           .attempt = n,
+                           .sqlstate = failure.sqlstate});
       }
       give_up(failure, n);
       throw std::logic_error("give_up returned");  // give_up must throw

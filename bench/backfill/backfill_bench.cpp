@@ -80,8 +80,8 @@ class Workload {
     conn->prepare("u", "UPDATE public.bench_backfill SET k = k + 1 WHERE id = $1");
     std::mt19937_64 rng(static_cast<uint64_t>(c) * 7919 + 17);
     std::uniform_int_distribution<int64_t> id(1, m_opts.rows);
-    auto interval = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(
-        static_cast<double>(m_opts.clients) / m_opts.tps));
+    auto interval = std::chrono::duration_cast<Clock::duration>(
+        std::chrono::duration<double>(static_cast<double>(m_opts.clients) / m_opts.tps));
     auto next = Clock::now() + interval * c / m_opts.clients;
     while (!m_stop) {
       std::this_thread::sleep_until(next);
@@ -135,8 +135,9 @@ void setup_table(pqxx::connection& conn, int64_t rows) {
   pqxx::nontransaction tx(conn);
   tx.exec("DROP TABLE IF EXISTS public.bench_backfill");
   tx.exec("DROP SCHEMA IF EXISTS pgshift CASCADE");
-  tx.exec("CREATE TABLE public.bench_backfill (id bigint PRIMARY KEY, k int NOT NULL DEFAULT 0, "
-          "payload text NOT NULL, filled text)");
+  tx.exec(
+      "CREATE TABLE public.bench_backfill (id bigint PRIMARY KEY, k int NOT NULL DEFAULT 0, "
+      "payload text NOT NULL, filled text)");
   tx.exec_params("INSERT INTO public.bench_backfill (id, payload) SELECT g, md5(g::text) FROM generate_series(1, $1) g",
                  rows);
   tx.exec("VACUUM ANALYZE public.bench_backfill");
@@ -149,8 +150,11 @@ planner::Plan backfill_plan(int batch_size) {
   s.phase = planner::Phase::backfill;
   s.reverse_sql = "";
   s.lock_timeout_ms = 200;
-  s.backfill = planner::Backfill{.table = {"public", "bench_backfill"}, .key = {"id"}, .columns = {"filled"},
-                                 .expressions = {"upper(payload)"}, .batch_size = batch_size};
+  s.backfill = planner::Backfill{.table = {"public", "bench_backfill"},
+                                 .key = {"id"},
+                                 .columns = {"filled"},
+                                 .expressions = {"upper(payload)"},
+                                 .batch_size = batch_size};
   planner::Plan plan;
   plan.desired_fingerprint = fmt::format("bench-{}", batch_size);
   plan.steps.push_back(s);
@@ -188,8 +192,8 @@ Row measure(const Options& o, pqxx::connection& conn, Workload* wl, const std::s
 
 void print_rows(const std::string& title, const std::vector<Row>& rows, double ceiling, int64_t n, bool wl) {
   std::cout << "\n### " << title << "\n\n| run | seconds | rows/s | vs UPDATE |"
-            << (wl ? " workload txns | p50 ms | p99 ms | max ms | > 1 s | errors |" : "") << " lock retries |\n|---|---:|---:|---:|"
-            << (wl ? "---:|---:|---:|---:|---:|---:|" : "") << "---:|\n";
+            << (wl ? " workload txns | p50 ms | p99 ms | max ms | > 1 s | errors |" : "")
+            << " lock retries |\n|---|---:|---:|---:|" << (wl ? "---:|---:|---:|---:|---:|---:|" : "") << "---:|\n";
   for (const auto& r : rows) {
     double rate = static_cast<double>(n) / r.seconds;
     if (r.seconds > 0) {
