@@ -45,6 +45,27 @@ void print_parse_error(const CLI::App& app, const CLI::ParseError& e, int argc, 
       if (!near.empty()) std::cerr << "hint: did you mean `" << near << "`?\n";
     }
   }
+  // An unknown --flag: suggest the nearest flag of that subcommand.
+  if (argc > 1) {
+    const CLI::App* sub = nullptr;
+    for (const auto* candidate : app.get_subcommands([](const CLI::App*) { return true; })) {
+      if (candidate->get_name() == argv[1]) sub = candidate;
+    }
+    if (sub != nullptr) {
+      std::vector<std::string> flags;
+      for (const auto* opt : sub->get_options()) {
+        for (const auto& name : opt->get_lnames()) flags.push_back("--" + name);
+      }
+      for (int i = 2; i < argc; ++i) {
+        std::string word = argv[i];
+        if (word.rfind("--", 0) != 0) continue;
+        word = word.substr(0, word.find('='));
+        if (std::find(flags.begin(), flags.end(), word) != flags.end()) continue;
+        std::string near = util::nearest(word, flags);
+        if (!near.empty()) std::cerr << "hint: did you mean `" << near << "`?\n";
+      }
+    }
+  }
   std::cerr << "Run 'pgshift --help' for usage.\n";
 }
 }  // namespace
