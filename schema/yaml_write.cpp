@@ -9,6 +9,8 @@
 #include "schema/yaml_write_parts.hpp"
 #include "util/error.hpp"
 
+#include <unordered_map>
+
 namespace pgshift::schema {
 
 namespace yaml_detail {
@@ -17,12 +19,23 @@ std::string expr_text(const Expr& e, const ExprOptions& options) {
   if (e.canonical.empty()) {
     return e.source;
   }
-  try {
-    if (make_expr(e.canonical, options).canonical == e.canonical) {
-      return e.canonical;  // the canonical spelling reads back to itself: the tidier choice
+  // Whether the canonical spelling reads back to itself, remembered per (text, column type): schemas
+  // repeat the same defaults and checks across many tables, and parsing dominates writing otherwise.
+  thread_local std::unordered_map<std::string, bool> reads_back;
+  std::string key = e.canonical;
+  key += '\0';
+  key += options.column_type.value_or("");
+  auto it = reads_back.find(key);
+  if (it == reads_back.end()) {
+    bool same = false;
+    try {
+      same = make_expr(e.canonical, options).canonical == e.canonical;
+    } catch (const SqlParseError&) {
     }
-  } catch (const SqlParseError&) {
+    if (reads_back.size() > 100000) reads_back.clear();
+    it = reads_back.emplace(std::move(key), same).first;
   }
+  if (it->second) return e.canonical;  // the tidier choice
   return e.source.empty() ? e.canonical : e.source;
 }
 
