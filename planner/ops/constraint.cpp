@@ -209,13 +209,17 @@ void plan_keys(PlanContext& ctx, const schema::Table& cur, const schema::Table& 
     const schema::UniqueConstraint* old = cur.uniques.count(n) ? &cur.uniques.at(n) : nullptr;
     auto strip = [](schema::UniqueConstraint x) { x.comment.reset(); x.renamed_from.reset(); return x; };
     if (old && strip(*old) == strip(u)) continue;
-    if (old) {
-      throw Error("changing unique constraint " + cname(des.name, n) + " in place is not supported", std::nullopt,
-                  "give the changed constraint a new name: the new one is built concurrently, then the old one dropped");
-    }
     KeySpec k;
     k.name = n;
     k.index_name = n;
+    if (old) {
+      // The new definition is built concurrently under a temporary name; the switch replaces the old
+      // constraint by it in one brief transaction (USING INDEX renames the index to the constraint's name).
+      k.index_name = naming::new_index(n);
+      k.attach_phase = Phase::switch_over;
+      k.replaces = ddl::drop_constraint(cur.name, n);
+      k.replaces_reverse = ddl::add_constraint(cur.name, n, ddl::unique_clause(*old));
+    }
     k.columns = u.columns;
     k.clause_prefix = "UNIQUE";
     k.nulls_not_distinct = u.nulls_not_distinct;
