@@ -296,7 +296,13 @@ void plan_type_change(PlanContext& ctx, const schema::Table& t, const schema::Co
     if (from.default_value && !coercible) sql.push_back(alter_col(t.name, to.name) + " DROP DEFAULT");
     std::string s = alter_col(t.name, to.name) + " TYPE " + schema::type_sql(to.type);
     if (to.collation) s += " COLLATE " + schema::quote_ident(*to.collation);
-    if (!coercible) {
+    // Between string types the assignment cast (no USING) fails on a value that does not fit, where an
+    // explicit cast would silently truncate it: never lose data without saying so.
+    auto stringish = [](const std::string& t) {
+      return t == "text" || util::starts_with(t, "character varying") || util::starts_with(t, "character(") ||
+             t == "character";
+    };
+    if (!coercible && (using_expr || !(stringish(from.type) && stringish(to.type)))) {
       s += " USING " + (using_expr ? "(" + using_expr->canonical + ")"
                                    : quote_ident(to.name) + "::" + schema::type_sql(to.type));
     }
