@@ -4,8 +4,6 @@
 #include <map>
 
 #include "planner/context.hpp"
-#include "schema/yaml_io.hpp"
-#include "util/sha256.hpp"
 
 namespace pgshift::planner {
 namespace {
@@ -26,17 +24,16 @@ void make_ids_unique(std::vector<PlannedStep>& steps) {
 }
 
 struct Passes {
-  schema::Database renamed;
   std::vector<PlannedStep> steps;
   std::vector<std::string> notes;
 };
 
-Passes run_passes(const schema::Database& current, const schema::Database& desired, const PlanOptions& options) {
+// Runs every pass. `current` is renamed in place (renamed_from hints) before the other passes diff it.
+Passes run_passes(schema::Database& current, const schema::Database& desired, const PlanOptions& options) {
   Passes out;
-  out.renamed = current;
   PlanContext rename_ctx(current, desired, options);
-  plan_renames(rename_ctx, out.renamed);
-  PlanContext ctx(out.renamed, desired, options);
+  plan_renames(rename_ctx, current);
+  PlanContext ctx(current, desired, options);
   ctx.steps = std::move(rename_ctx.steps);
   plan_schemas_and_extensions(ctx);
   plan_types(ctx);
@@ -53,21 +50,14 @@ Passes run_passes(const schema::Database& current, const schema::Database& desir
 
 }  // namespace
 
-std::string fingerprint(const schema::Database& db) {
-  schema::Database copy = db;
-  schema::strip_hints(copy);
-  schema::normalize(copy);
-  copy.unmanaged.clear();
-  return util::sha256_hex(schema::to_yaml(copy));
-}
 
 Plan make_plan(const schema::Database& current_in, const schema::Database& desired_in, const PlanOptions& options) {
   schema::Database current = prepared(current_in);
   schema::Database desired = prepared(desired_in);
-  Passes ctx = run_passes(current, desired, options);
   Plan plan;
-  plan.current_fingerprint = fingerprint(current_in);
-  plan.desired_fingerprint = fingerprint(desired_in);
+  plan.current_fingerprint = fingerprint_normalized(current);
+  plan.desired_fingerprint = fingerprint_normalized(desired);
+  Passes ctx = run_passes(current, desired, options);
   plan.notes = ctx.notes;
   plan.steps = order_steps(std::move(ctx.steps));
   return plan;

@@ -27,8 +27,10 @@ struct PlanOptions {
 // or for a dependency cycle (the cycle in Graphviz DOT in the hint).
 Plan make_plan(const schema::Database& current, const schema::Database& desired, const PlanOptions& options = {});
 
-// SHA-256 of the canonical YAML of the model with hints stripped.
+// SHA-256 over every field of the normalized model except hints and unmanaged notes (fingerprint.cpp).
 std::string fingerprint(const schema::Database& db);
+// The same, for a model already normalize()d (no copy).
+std::string fingerprint_normalized(const schema::Database& db);
 
 // The dependency graph of a plan's steps in Graphviz DOT (for `plan --format dot`).
 std::string plan_to_dot(const schema::Database& current, const schema::Database& desired, const PlanOptions& options = {});
