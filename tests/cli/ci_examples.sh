@@ -4,19 +4,9 @@
 # examples/cron/drift-check.sh exits 0 on a matching database and non-zero with a message after a
 # hand-made change.
 set -euo pipefail
-here=$(cd "$(dirname "$0")" && pwd)
-root=$(cd "$here/../.." && pwd)
-pg=$PGSHIFT_BINARY
-url=$("$pg" sandbox url --dir "$PGSHIFT_TEST_CLUSTER")
-base=${url%/postgres}
+source "$(dirname "$0")/../support/cli_common.sh"
 db=ci_ex_$$ db2=ci_ex2_$$
-work=$(mktemp -d)
-cleanup() {
-  psql -X -q -d "$url" -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "DROP DATABASE IF EXISTS $db2 WITH (FORCE)" \
-    >/dev/null 2>&1 || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+scratch_dbs "$db" "$db2"
 
 mapfile -t yamls < <(find "$root/examples/ci" "$root/examples/cron" -type f \( -name '*.yml' -o -name '*.yaml' \) | sort)
 [[ ${#yamls[@]} -ge 3 ]] || { echo "FAIL: expected the GitHub, GitLab and CronJob YAML files, found ${#yamls[@]}"; exit 1; }

@@ -2,18 +2,9 @@
 # drift: an untouched database exits 0; each kind of hand-made change exits 2 and is named in the
 # text, json and markdown reports; a migration in flight is reported as such, not as drift.
 set -euo pipefail
-here=$(cd "$(dirname "$0")" && pwd)
-root=$(cd "$here/../.." && pwd)
-pg=$PGSHIFT_BINARY
-url=$("$pg" sandbox url --dir "$PGSHIFT_TEST_CLUSTER")
-base=${url%/postgres}
+source "$(dirname "$0")/../support/cli_common.sh"
 db=drift_$$
-work=$(mktemp -d)
-cleanup() {
-  psql -X -q -d "$url" -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+scratch_dbs "$db"
 
 reset_db() {
   psql -X -q -d "$url" -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "CREATE DATABASE $db" >/dev/null

@@ -2,16 +2,9 @@
 # `pgshift init` on a live database writes pgshift.yaml and the schema directory; planning that
 # directory against the same database shows no changes; a second init without --force is refused.
 set -euo pipefail
-pg=$PGSHIFT_BINARY
-url=$("$pg" sandbox url --dir "$PGSHIFT_TEST_CLUSTER")
-base=${url%/postgres}
+source "$(dirname "$0")/../support/cli_common.sh"
 db=init_db_$$
-work=$(mktemp -d)
-cleanup() {
-  psql -X -q -d "$url" -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null 2>&1 || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+scratch_dbs "$db"
 psql -X -q -v ON_ERROR_STOP=1 -d "$url" -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "CREATE DATABASE $db" >/dev/null
 psql -X -q -v ON_ERROR_STOP=1 -d "$base/$db" >/dev/null <<'SQL'
 CREATE TABLE accounts (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, email text NOT NULL UNIQUE,

@@ -3,18 +3,9 @@
 # database A (holding data), and A ends equal to B in schema, keeps the rows of tables both have, and a
 # second identical apply changes nothing.
 set -euo pipefail
-here=$(cd "$(dirname "$0")" && pwd)
-root=$(cd "$here/../.." && pwd)
-pg=$PGSHIFT_BINARY
-url=$("$pg" sandbox url --dir "$PGSHIFT_TEST_CLUSTER")
-base=${url%/postgres}
+source "$(dirname "$0")/../support/cli_common.sh"
 a=conv_a_$$ b=conv_b_$$
-work=$(mktemp -d)
-cleanup() {
-  psql -X -q -d "$url" -c "DROP DATABASE IF EXISTS $a WITH (FORCE)" -c "DROP DATABASE IF EXISTS $b WITH (FORCE)" >/dev/null 2>&1 || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+scratch_dbs "$a" "$b"
 # converge B_SETUP_FUNCTION: B is built by the function, A is the shop with data; A must end equal to B.
 converge() {
   psql -X -q -d "$url" -c "DROP DATABASE IF EXISTS $a WITH (FORCE)" -c "DROP DATABASE IF EXISTS $b WITH (FORCE)" \
