@@ -214,6 +214,32 @@ std::vector<std::string> unpermitted_hazards(const std::vector<const Step*>& ste
   return out;
 }
 
+// Runs the read-only prechecks of the steps this call may run, before anything is written: a value that
+// would not convert stops the apply here, naming the row, instead of failing halfway through a phase.
+void run_prechecks(pqxx::connection& conn, const planner::Plan& plan, const std::vector<StepState>* states,
+                   const ApplyOptions& opts) {
+  for (size_t i = 0; i < plan.steps.size(); ++i) {
+    const Step& step = plan.steps[i];
+    if (step.precheck_sql.empty() || !within(step, opts) || (states && (*states)[i].status == StepStatus::done)) {
+      continue;
+    }
+    emit(opts, {.kind = EventKind::info, .step_id = step.id, .message = "checking the live data: " + step.object});
+    try {
+      pqxx::work tx(conn);
+      tx.exec0("SET TRANSACTION READ ONLY");
+      tx.exec0("SET LOCAL statement_timeout = 0");
+      tx.exec0("SET LOCAL search_path = public");
+      tx.exec0(step.precheck_sql);
+      tx.commit();
+    } catch (const pqxx::sql_error& e) {
+      std::string what = util::trim(e.what());
+      if (util::starts_with(what, "ERROR:")) what = util::trim(what.substr(6));
+      throw Error(fmt::format("step {} would fail on the live data: {}", step.id, what), {},
+                  "nothing was changed; fix the data (or the `using` expression in the schema) and plan again");
+    }
+  }
+}
+
 ApplyResult apply(pqxx::connection& conn, const planner::Plan& plan, const ApplyOptions& opts) {
   ApplyResult result;
   if (plan.empty()) {
@@ -232,6 +258,7 @@ ApplyResult apply(pqxx::connection& conn, const planner::Plan& plan, const Apply
   const planner::Plan& run_plan = in_flight ? in_flight->plan : plan;
   check_permissions(run_plan, in_flight ? &in_flight->steps : nullptr, opts);
   preflight(conn, tables_of(run_plan, opts), opts.wait_for_quiet_s, opts.on_event);
+  run_prechecks(conn, run_plan, in_flight ? &in_flight->steps : nullptr, opts);
 
   std::vector<StepState> states(run_plan.steps.size());
   if (in_flight) {

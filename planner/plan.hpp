@@ -76,6 +76,10 @@ struct Step {
   std::string done_check_sql;
   // For non-transactional steps that may leave debris (CREATE INDEX CONCURRENTLY): SQL run before a retry.
   std::string cleanup_sql;
+  // A read-only statement the executor runs before the migration's first step (and again before this
+  // step when it has not run yet): it raises an error, naming the offending row, when the live data
+  // would make the step fail or lose data (e.g. a value that does not convert to the new type).
+  std::string precheck_sql;
   bool operator==(const Step&) const = default;
 };
 

@@ -57,6 +57,7 @@ json step_to_json(const Step& step) {
       {"backfill", step.backfill ? backfill_to_json(*step.backfill) : json(nullptr)},
       {"done_check_sql", step.done_check_sql},
       {"cleanup_sql", step.cleanup_sql},
+      {"precheck_sql", step.precheck_sql},
   };
 }
 
@@ -209,7 +210,7 @@ Step read_step(const json& value, const std::string& path) {
   check_object(value, path,
                {"id", "phase", "change", "object", "description", "forward_sql", "reverse_sql", "irreversible_reason",
                 "hazards", "lock", "in_transaction", "lock_timeout_ms", "statement_timeout_ms", "backfill",
-                "done_check_sql", "cleanup_sql"},
+                "done_check_sql", "cleanup_sql", "precheck_sql"},
                {"id", "phase", "forward_sql", "reverse_sql"});
   Step step;
   step.id = read_string(value, path, "id");
@@ -246,6 +247,7 @@ Step read_step(const json& value, const std::string& path) {
   }
   step.done_check_sql = read_string(value, path, "done_check_sql");
   step.cleanup_sql = read_string(value, path, "cleanup_sql");
+  step.precheck_sql = read_string(value, path, "precheck_sql");
   return step;
 }
 
