@@ -169,6 +169,7 @@ TEST_CASE("the JSON form has the documented keys and spellings") {
       "lock_timeout_ms": 500,
       "object": "",
       "phase": "switch",
+      "precheck_sql": "",
       "reverse_sql": null,
       "statement_timeout_ms": 0
     }
