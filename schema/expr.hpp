@@ -39,7 +39,9 @@
 // (introspection reads the catalog with search_path = public, giving the same spellings).
 #pragma once
 
+#include <map>
 #include <optional>
+#include <set>
 #include <stdexcept>
 #include <vector>
 #include <string>
@@ -81,6 +83,15 @@ void check_plpgsql(std::string_view body, std::string_view signature_for_message
 void check_sql_body(std::string_view body);
 // The relations and functions a query or function body refers to, as written ("users", "public.orders").
 std::vector<std::string> referenced_relations(std::string_view sql);
+
+// The columns an expression refers to (unqualified references, and the column of `table.column`).
+// Throws SqlParseError when `expr` is not one expression.
+std::set<std::string> referenced_columns(std::string_view expr);
+// The expression with its unqualified column references renamed through `renames` and, when
+// `qualifier` is given, qualified with it: rewrite_column_refs("lower(email)", {{"email", "e2"}}, "new")
+// gives "lower(new.e2)" (for a trigger body). Works on the parse tree; throws SqlParseError.
+std::string rewrite_column_refs(std::string_view expr, const std::map<std::string, std::string>& renames,
+                                std::string_view qualifier = {});
 
 // Added: canonical function signatures, for the YAML loader and introspection alike.
 // `arguments` as pg_get_function_arguments prints it (or as a user writes it: "a int, b text DEFAULT 'x'"),

@@ -331,3 +331,15 @@ TEST_CASE("exclusion constraints and partition keys and bounds have canonical fo
   CHECK(canonical_partition_bound("for values with (modulus 4, remainder 1)") ==
         "FOR VALUES WITH (MODULUS 4, REMAINDER 1)");
 }
+
+TEST_CASE("column references are found and renamed through the parse tree") {
+  CHECK(referenced_columns("lower(email) || name") == std::set<std::string>{"email", "name"});
+  CHECK(referenced_columns("users.age > 0 AND 'email' <> ''") == std::set<std::string>{"age"});
+  CHECK(referenced_columns("now()").empty());
+  CHECK(rewrite_column_refs("lower(email)", {{"email", "_pgshift_new_email"}}) == "lower(_pgshift_new_email)");
+  // A string literal that spells the column's name is not a reference.
+  CHECK(rewrite_column_refs("email = 'email'", {{"email", "e2"}}) == "e2 = 'email'");
+  CHECK(rewrite_column_refs("nullif(age, '')::integer", {}, "new") == "CAST(NULLIF(new.age, '') AS int)");
+  CHECK(rewrite_column_refs("\"Mixed Case\" + x", {{"Mixed Case", "y z"}}, "new") == "new.\"y z\" + new.x");
+  CHECK_THROWS_AS(rewrite_column_refs("1; DROP TABLE t", {}), SqlParseError);
+}
