@@ -58,6 +58,9 @@ std::string steps_to_dot(const std::vector<PlannedStep>& steps);
 // Planning passes, one per object family (planner/ops/*.cpp).
 // Emits rename steps from renamed_from hints and applies the renames to `current` (a copy of ctx.current).
 void plan_renames(PlanContext& ctx, schema::Database& current);
+// Plans the shadow-column strategy (ops/shadow_column.cpp) for renamed columns and type changes that
+// are not binary coercible, and rewrites `current` so that the other passes see those columns done.
+void plan_shadow_columns(PlanContext& ctx, schema::Database& current);
 void plan_schemas_and_extensions(PlanContext& ctx);
 void plan_types(PlanContext& ctx);
 void plan_sequences(PlanContext& ctx);

@@ -57,6 +57,7 @@ std::string render_golden_step(const Step& step) {
     out += indented(backfill_update_template(backfill));
   }
   out += "reverse:\n" + reverse_text(step);
+  if (!step.precheck_sql.empty()) out += "precheck:\n" + indented(step.precheck_sql);
   out += "hazards: " + hazards_text(step) + "\n";
   return out;
 }

@@ -32,7 +32,8 @@ PlannedStep& column_step(PlanContext& ctx, Phase phase, int priority, Step step,
   return ps;
 }
 
-// Pairs of (from, to) type changes PostgreSQL performs without a rewrite or scan.
+}  // namespace
+
 bool binary_coercible(const std::string& from, const std::string& to) {
   static const std::regex varchar_re(R"(^character varying\((\d+)\)$)");
   static const std::regex numeric_re(R"(^numeric\((\d+),(\d+)\)$)");
@@ -49,6 +50,8 @@ bool binary_coercible(const std::string& from, const std::string& to) {
   if ((from == "timestamp without time zone" && to == "timestamp with time zone")) return false;
   return false;
 }
+
+namespace {
 
 void plan_add_column(PlanContext& ctx, const schema::Table& t, const schema::Column& c) {
   std::string obj = "column " + col_display(t.name, c.name);
@@ -284,9 +287,6 @@ void plan_columns(PlanContext& ctx, const schema::Table& cur, const schema::Tabl
 
 namespace {
 
-// Views of the current database that depend on `table`, directly or through other views, dependents last.
-std::vector<const schema::View*> dependent_views(const schema::Database& db, const schema::QualifiedName& table);
-
 void plan_type_change(PlanContext& ctx, const schema::Table& t, const schema::Column& cur, const schema::Column& des) {
   std::string id = col_display(t.name, des.name);
   std::string obj = "column " + id;
@@ -346,6 +346,8 @@ void plan_type_change(PlanContext& ctx, const schema::Table& t, const schema::Co
   for (const auto* v : views) ps.uses.insert(key_view(v->name));
 }
 
+}  // namespace
+
 std::vector<const schema::View*> dependent_views(const schema::Database& db, const schema::QualifiedName& table) {
   std::vector<const schema::View*> out;
   std::set<schema::QualifiedName> targets{table};
@@ -370,7 +372,5 @@ std::vector<const schema::View*> dependent_views(const schema::Database& db, con
   }
   return out;
 }
-
-}  // namespace
 
 }  // namespace pgshift::planner::ops

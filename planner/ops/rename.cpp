@@ -96,6 +96,12 @@ void plan_renames(PlanContext& ctx, schema::Database& cur) {
   for (const auto& [sn, s] : ctx.desired.schemas) {
     for (const auto& [tn, t] : s.tables) {
       if (t.renamed_from) rename_table(ctx, cur, t);
+    }
+  }
+  // Renamed columns that can keep both names working go the expand/contract way; the rest are renamed in place.
+  plan_shadow_columns(ctx, cur);
+  for (const auto& [sn, s] : ctx.desired.schemas) {
+    for (const auto& [tn, t] : s.tables) {
       schema::Table* ct = cur.find_table(t.name);
       if (!ct) continue;
       rename_columns(ctx, *ct, t);

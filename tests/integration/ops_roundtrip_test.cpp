@@ -5,6 +5,7 @@
 //
 // Run as one ctest test per case (tests/CMakeLists.txt sets PGSHIFT_CASE); without PGSHIFT_CASE the
 // hidden test case runs them all.
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cstdlib>
 #include <filesystem>
@@ -105,12 +106,25 @@ std::string data_checksum(pqxx::connection& c, const schema::Database& db) {
   std::string out;
   for (const auto& [sn, s] : db.schemas) {
     for (const auto& [tn, t] : s.tables) {
-      auto r = tx.exec(fmt::format("SELECT count(*), md5(coalesce(string_agg(x::text, '|' ORDER BY x::text), '')) FROM {} AS x",
+      // jsonb keys are sorted: a column recreated at the end of the table (rollback of a drop) compares equal.
+      auto r = tx.exec(fmt::format("SELECT count(*), md5(coalesce(string_agg(to_jsonb(x)::text, '|' ORDER BY to_jsonb(x)::text), '')) FROM {} AS x",
                                    t.name.sql()));
       out += t.name.display() + ":" + r[0][0].c_str() + ":" + r[0][1].c_str() + "\n";
     }
   }
   return out;
+}
+
+// The schema with each table's columns in name order. PostgreSQL adds a column at the end of its table,
+// so a rollback of the drop phase of a shadow-column change (which recreates the old column) can only
+// restore the columns themselves, not their order.
+std::string yaml_ignoring_column_order(schema::Database db) {
+  for (auto& [sn, s] : db.schemas) {
+    for (auto& [tn, t] : s.tables) {
+      std::sort(t.columns.begin(), t.columns.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
+    }
+  }
+  return schema::to_yaml(db);
 }
 
 bool has_hazard(const planner::Plan& p, planner::Phase phase, planner::HazardKind kind) {
@@ -121,6 +135,10 @@ bool has_hazard(const planner::Plan& p, planner::Phase phase, planner::HazardKin
     }
   }
   return false;
+}
+
+bool recreates_columns(const planner::Plan& p) {
+  return std::any_of(p.steps.begin(), p.steps.end(), [](const auto& s) { return s.id.rfind("drop_old_column:", 0) == 0; });
 }
 
 bool phase_has_steps(const planner::Plan& p, planner::Phase phase) {
@@ -159,7 +177,11 @@ void run_case(const fs::path& dir) {
     auto back = inspect(c);
     CHECK(planner::make_plan(back, start).empty());
     if (!has_hazard(plan, phase, planner::HazardKind::deletes_data)) {
-      CHECK(schema::to_yaml(back) == start_yaml);
+      if (phase == planner::Phase::drop && recreates_columns(plan)) {
+        CHECK(yaml_ignoring_column_order(back) == yaml_ignoring_column_order(start));
+      } else {
+        CHECK(schema::to_yaml(back) == start_yaml);
+      }
       CHECK(data_checksum(c, current) == start_data);
     }
   }
