@@ -393,11 +393,11 @@ void emit(PlanContext& ctx, const Shadow& s) {
   un.push_back(function_sql(s, false));
   // The new column's default, identity and NOT NULL (the validated helper check spares the scan).
   if (s.des.default_value && !s.des.identity) sw.push_back(alter_col(T, s.dc) + " SET DEFAULT " + s.des.default_value->canonical);
-  if (s.des.identity) add_all(sw, identity_sql(s, s.dc, *s.des.identity));
   if (!s.des.nullable) {
     sw.push_back(alter_col(T, s.dc) + " SET NOT NULL");
     sw.push_back(ddl::drop_constraint(T, nn_check));
   }
+  if (s.des.identity) add_all(sw, identity_sql(s, s.dc, *s.des.identity));  // needs NOT NULL first
   if (s.cur.default_value && !s.cur.identity) un.push_back(alter_col(T, s.oc) + " SET DEFAULT " + s.cur.default_value->canonical);
   if (s.cur.identity) add_all(un, identity_sql(s, s.oc, *s.cur.identity));
   // Keys from the shadow unique indexes; checks and foreign keys NOT VALID, validated next.
