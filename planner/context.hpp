@@ -34,6 +34,8 @@ class PlanContext {
   std::vector<std::string> notes;
   // Views recreated by a step that also changes what they depend on (type change, view change).
   std::set<schema::QualifiedName> views_handled;
+  // Enums whose label removal the shadow-column pass carries out (plan_enums leaves them alone).
+  std::set<schema::QualifiedName> enums_by_shadow;
 
   // Appends a step with the options' default timeouts; returns it for the caller to add keys.
   PlannedStep& add(Phase phase, int priority, Step step);
@@ -63,6 +65,9 @@ void plan_renames(PlanContext& ctx, schema::Database& current);
 void plan_shadow_columns(PlanContext& ctx, schema::Database& current);
 void plan_schemas_and_extensions(PlanContext& ctx);
 void plan_types(PlanContext& ctx);
+// True when going from `cur` to `des` removes or reorders labels (after `renamed_from` renames), which
+// needs a new type rather than ALTER TYPE ... ADD VALUE / RENAME VALUE.
+bool enum_needs_rebuild(const schema::Enum& cur, const schema::Enum& des);
 void plan_sequences(PlanContext& ctx);
 void plan_tables(PlanContext& ctx);
 void plan_views(PlanContext& ctx);

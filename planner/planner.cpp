@@ -35,6 +35,9 @@ Passes run_passes(schema::Database& current, const schema::Database& desired, co
   plan_renames(rename_ctx, current);
   PlanContext ctx(current, desired, options);
   ctx.steps = std::move(rename_ctx.steps);
+  ctx.notes = std::move(rename_ctx.notes);
+  ctx.views_handled = std::move(rename_ctx.views_handled);
+  ctx.enums_by_shadow = std::move(rename_ctx.enums_by_shadow);
   plan_schemas_and_extensions(ctx);
   plan_types(ctx);
   plan_sequences(ctx);

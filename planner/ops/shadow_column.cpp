@@ -46,6 +46,7 @@ struct Shadow {
   std::string fwd, back;  // conversions: old -> new in terms of the old row, new -> old in terms of dc
   bool assignment_only = false;  // fwd is the bare old column, converted by assignment (string types)
   std::string trigger, function;  // names (the function lives in the pgshift schema)
+  std::string precheck;           // replaces the generic conversion precheck when set
   // Objects that reference the column, current (oc) and desired (dc).
   std::vector<schema::Index> cur_indexes, des_indexes;
   std::vector<schema::UniqueConstraint> cur_uniques, des_uniques;
@@ -264,7 +265,7 @@ void emit(PlanContext& ctx, const Shadow& s) {
                                 util::join(fwd, ";\n"),
                                 drop_helpers_sql(s) + ";\n" + alter(T) + " DROP COLUMN IF EXISTS " + quote_ident(s.shadow),
                                 "ACCESS EXCLUSIVE on " + T.display() + " (brief, catalog only)"));
-  add.step.precheck_sql = precheck_sql(s);
+  add.step.precheck_sql = s.precheck.empty() ? precheck_sql(s) : s.precheck;
   add.uses.insert(key_table(T));
   add.uses.insert(key_column(T, s.oc));
   add.creates.insert(key_column(T, s.shadow));
@@ -486,6 +487,7 @@ void emit(PlanContext& ctx, const Shadow& s) {
                                  "ACCESS EXCLUSIVE on " + T.display() + " (brief)"));
   drop.uses.insert(key_table(T));
   drop.drops.insert("columns_of:" + T.display());
+  if (auto k = key_for_type_name(s.cur.type, ctx.current); !k.empty()) drop.uses.insert(k);
   if (s.rename) {
     drop.step.hazards.push_back(hazards::backward_incompatible(fmt::format("old code using column {} of {} fails", s.oc, T.display())));
   }
@@ -493,9 +495,13 @@ void emit(PlanContext& ctx, const Shadow& s) {
 
 // Fills in a Shadow for one column and rewrites `cur_t` (the working copy of the current table) and
 // the other tables of `current` so that the ordinary diff sees nothing left to do for this column.
+// `final_des` (default `des`) is what the column is once the migration is complete, when `des` is an
+// intermediate form (an enum column typed with the replacement enum until the drop phase renames it).
 void plan_one(PlanContext& ctx, schema::Database& current, schema::Table& cur_t, const schema::Table& des_t,
-              const schema::Column& cur, const schema::Column& des) {
+              const schema::Column& cur, const schema::Column& des, const schema::Column* final_des = nullptr,
+              const std::string& precheck = "") {
   Shadow s;
+  s.precheck = precheck;
   s.cur_t = cur_t;
   s.des_t = &des_t;
   s.cur = cur;
@@ -567,7 +573,7 @@ void plan_one(PlanContext& ctx, schema::Database& current, schema::Table& cur_t,
 
   // The ordinary diff must find this column, and what references it, already as desired.
   for (auto& c : cur_t.columns) {
-    if (c.name == s.oc) c = des;
+    if (c.name == s.oc) c = final_des ? *final_des : des;
   }
   for (const auto& idx : s.cur_indexes) cur_t.indexes.erase(idx.name);
   for (const auto& idx : s.des_indexes) cur_t.indexes[idx.name] = idx;
@@ -590,9 +596,147 @@ bool coercible_change(const schema::Column& cur, const schema::Column& des) {
   return cur.collation == des.collation && binary_coercible(cur.type, des.type);
 }
 
+// The enum columns of `current` typed `type` (arrays are reported in `arrays`).
+std::vector<std::pair<schema::Table*, std::string>> enum_columns(schema::Database& current, const schema::QualifiedName& type,
+                                                                 const schema::Database& db, bool& arrays) {
+  std::vector<std::pair<schema::Table*, std::string>> out;
+  for (auto& [sn, sch] : current.schemas) {
+    for (auto& [tn, t] : sch.tables) {
+      for (const auto& c : t.columns) {
+        if (key_for_type_name(c.type, db) != key_type(type)) continue;
+        if (c.type.size() > 2 && c.type.compare(c.type.size() - 2, 2, "[]") == 0) {
+          arrays = true;
+        } else {
+          out.push_back({&t, c.name});
+        }
+      }
+    }
+  }
+  return out;
+}
+
+// Why an enum's label removal cannot go column by column ("" when it can).
+std::string enum_not_possible(const schema::Database& current, const schema::Database& desired, const schema::Enum& e,
+                              const std::vector<std::pair<schema::Table*, std::string>>& users, bool arrays) {
+  if (arrays) return "an array column uses it";
+  if (users.empty()) return "no column uses it";
+  for (const auto& [sn, sch] : current.schemas) {
+    for (const auto& [k, f] : sch.functions) {
+      std::string type = e.name.schema == "public" ? e.name.name : e.name.display();
+      if (f.arguments.find(type) != std::string::npos || f.returns.find(type) != std::string::npos) {
+        return "function " + f.name.display() + " uses it";
+      }
+    }
+    for (const auto& [k, d] : sch.domains) {
+      if (key_for_type_name(d.type, current) == key_type(e.name)) return "domain " + d.name.display() + " uses it";
+    }
+    for (const auto& [k, c] : sch.types) {
+      for (const auto& a : c.attributes) {
+        if (key_for_type_name(a.type, current) == key_type(e.name)) return "composite type " + c.name.display() + " uses it";
+      }
+    }
+  }
+  for (const auto& [t, col] : users) {
+    const schema::Table* dt = desired.find_table(t->name);
+    const schema::Column* dc = dt ? dt->find_column(col) : nullptr;
+    if (!dc || dc->type != t->find_column(col)->type) return "column " + t->name.display() + "." + col + " changes too";
+    std::string why = not_possible(current, *t, *t->find_column(col), *dc);
+    if (!why.empty()) return "for column " + t->name.display() + "." + col + ", " + why;
+  }
+  return "";
+}
+
+void plan_enum_shadows(PlanContext& ctx, schema::Database& current) {
+  for (const auto& [sn, des_s] : ctx.desired.schemas) {
+    for (const auto& [en, des_e] : des_s.enums) {
+      auto cs = current.schemas.find(sn);
+      if (cs == current.schemas.end() || !cs->second.enums.count(en)) continue;
+      const schema::Enum cur_e = cs->second.enums.at(en);
+      if (!enum_needs_rebuild(cur_e, des_e)) continue;
+      bool arrays = false;
+      auto users = enum_columns(current, des_e.name, current, arrays);
+      if (std::string why = enum_not_possible(current, ctx.desired, des_e, users, arrays); !why.empty()) {
+        ctx.notes.push_back(fmt::format("enum {}: labels are removed by rebuilding the type in one transaction, rewriting "
+                                        "every table that uses it, because {}",
+                                        des_e.name.display(), why));
+        continue;
+      }
+      ctx.enums_by_shadow.insert(des_e.name);
+      schema::Enum replacement = des_e;
+      replacement.name.name = naming::fit("_pgshift_new_" + des_e.name.name);
+      replacement.comment.reset();
+      std::string new_type = qualified(replacement.name);
+      std::string obj = "enum " + des_e.name.display();
+      auto& create = ctx.add(Phase::add, prio::type,
+                             make_step("create_replacement_enum:" + des_e.name.display(), '+', obj,
+                                       "creates the enum with the new labels as " + replacement.name.name +
+                                           "; columns move to it one by one",
+                                       ddl::create_enum(replacement), "DROP TYPE IF EXISTS " + new_type, "none"));
+      create.uses.insert("schema:" + sn);
+      create.creates.insert(key_type(replacement.name));
+      // Old labels map to new ones through text; renamed labels through CASE.
+      std::vector<std::string> labels, removed;
+      for (const auto& v : des_e.values) labels.push_back(quote_literal(v.name));
+      for (const auto& v : cur_e.values) {
+        bool kept = std::any_of(des_e.values.begin(), des_e.values.end(),
+                                [&](const auto& d) { return d.name == v.name || d.renamed_from == v.name; });
+        if (!kept) removed.push_back(v.name);
+      }
+      for (const auto& [t, col] : users) {
+        const schema::Table& des_t = *ctx.desired.find_table(t->name);
+        const schema::Column& final_col = *des_t.find_column(col);
+        schema::Column cur_col = *t->find_column(col);
+        std::string text = quote_ident(col) + "::text";
+        std::string mapped = text;
+        std::string cases;
+        for (const auto& v : des_e.values) {
+          if (v.renamed_from) cases += fmt::format(" WHEN {} THEN {}", quote_literal(*v.renamed_from), quote_literal(v.name));
+        }
+        if (!cases.empty()) mapped = fmt::format("CASE {}{} ELSE {} END", text, cases, text);
+        std::string back_cases;
+        for (const auto& v : des_e.values) {
+          if (v.renamed_from) back_cases += fmt::format(" WHEN {} THEN {}", quote_literal(v.name), quote_literal(*v.renamed_from));
+        }
+        std::string back = back_cases.empty() ? text : fmt::format("CASE {}{} ELSE {} END", text, back_cases, text);
+        schema::Column step_col = final_col;
+        step_col.type = new_type;
+        step_col.using_expr = schema::Expr{"", "(" + mapped + ")::" + new_type};
+        step_col.down_using = schema::Expr{"", "(" + back + ")::" + schema::type_sql(cur_col.type)};
+        std::string precheck = fmt::format(
+            "DO $pgshift$\nDECLARE\n  _pgshift_n bigint;\nBEGIN\n"
+            "  SELECT count(*) INTO _pgshift_n FROM {t} WHERE ({mapped}) <> ALL (ARRAY[{labels}]::text[]);\n"
+            "  IF _pgshift_n > 0 THEN\n"
+            "    RAISE EXCEPTION '%', format('%s rows of %s still hold labels that enum %s no longer has (%s): change them first', "
+            "_pgshift_n, {tname}, {ename}, {removed});\n"
+            "  END IF;\nEND\n$pgshift$",
+            fmt::arg("t", qualified(t->name)), fmt::arg("mapped", mapped), fmt::arg("labels", util::join(labels, ", ")),
+            fmt::arg("tname", quote_literal(t->name.display() + "." + col)), fmt::arg("ename", quote_literal(des_e.name.display())),
+            fmt::arg("removed", quote_literal(util::join(removed, ", "))));
+        plan_one(ctx, current, *t, des_t, cur_col, step_col, &final_col, precheck);
+        // plan_one named its add step after the column; it also needs the replacement type first.
+        ctx.steps.back().uses.insert(key_type(des_e.name));
+      }
+      // Drop phase: the old type goes and the replacement takes its name.
+      std::vector<std::string> fwd = {"DROP TYPE " + qualified(des_e.name),
+                                      fmt::format("ALTER TYPE {} RENAME TO {}", new_type, quote_ident(des_e.name.name))};
+      if (des_e.comment) fwd.push_back(ddl::comment_on("TYPE " + qualified(des_e.name), des_e.comment));
+      std::vector<std::string> rev = {fmt::format("ALTER TYPE {} RENAME TO {}", qualified(des_e.name), quote_ident(replacement.name.name)),
+                                      ddl::create_enum(cur_e)};
+      if (cur_e.comment) rev.push_back(ddl::comment_on("TYPE " + qualified(cur_e.name), cur_e.comment));
+      auto& replace = ctx.add(Phase::drop, prio::drop_type,
+                              make_step("replace_enum:" + des_e.name.display(), '~', obj,
+                                        "drops the old enum (no column uses it any more) and gives the replacement its name",
+                                        util::join(fwd, ";\n"), util::join(rev, ";\n"), "none (catalog only)"));
+      replace.uses.insert(key_type(replacement.name));
+      replace.drops.insert(key_type(des_e.name));  // after the old columns that use it
+    }
+  }
+}
+
 }  // namespace
 
 void plan_shadow_columns(PlanContext& ctx, schema::Database& current) {
+  plan_enum_shadows(ctx, current);
   for (const auto& [sn, s] : ctx.desired.schemas) {
     for (const auto& [tn, des_t] : s.tables) {
       schema::Table* cur_t = current.find_table(des_t.name);

@@ -223,6 +223,8 @@ void plan_enum_change(PlanContext& ctx, const schema::Enum& cur, const schema::E
 void plan_enums(PlanContext& ctx, const schema::Schema* cur, const schema::Schema& des) {
   for (const auto& [name, e] : des.enums) {
     const schema::Enum* old = cur ? (cur->enums.count(name) ? &cur->enums.at(name) : nullptr) : nullptr;
+    // The shadow-column pass converts the columns of these and replaces the type in the drop phase.
+    if (old && ctx.enums_by_shadow.count(e.name)) continue;
     if (!old) {
       type_step(ctx, Phase::add, prio::type,
                 make_step("create_enum:" + e.name.display(), '+', "enum " + e.name.display(), "creates the enum type",
@@ -326,6 +328,23 @@ void plan_dropped_types(PlanContext& ctx, const schema::Schema& cur, const schem
 }
 
 }  // namespace
+
+bool enum_needs_rebuild(const schema::Enum& cur, const schema::Enum& des) {
+  std::vector<std::string> have = labels(cur);
+  for (const auto& v : des.values) {
+    if (!v.renamed_from) continue;
+    auto it = std::find(have.begin(), have.end(), *v.renamed_from);
+    if (it != have.end() && std::find(have.begin(), have.end(), v.name) == have.end()) *it = v.name;
+  }
+  std::vector<std::string> want = labels(des), kept, want_existing;
+  for (const auto& l : have) {
+    if (std::find(want.begin(), want.end(), l) != want.end()) kept.push_back(l);
+  }
+  for (const auto& l : want) {
+    if (std::find(have.begin(), have.end(), l) != have.end()) want_existing.push_back(l);
+  }
+  return kept.size() != have.size() || kept != want_existing;
+}
 
 void plan_types(PlanContext& ctx) {
   for (const auto& [sn, des] : ctx.desired.schemas) {

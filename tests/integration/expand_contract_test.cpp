@@ -305,3 +305,69 @@ schemas:
   }
   CHECK_THAT(message, Catch::Contains("10 rows of public.items would have no value in column qty"));
 }
+
+TEST_CASE("an enum loses a label and renames another column by column and rows holding the removed label block it",
+          "[pg][expand]") {
+  test::TestDb db;
+  db.exec(R"sql(
+CREATE TYPE public.order_status AS ENUM ('new', 'paid', 'void', 'shipped');
+CREATE TABLE public.orders (id bigint PRIMARY KEY, status public.order_status NOT NULL DEFAULT 'new');
+CREATE INDEX orders_status_idx ON public.orders (status);
+INSERT INTO public.orders SELECT g, (ARRAY['new', 'paid', 'shipped', 'void'])[1 + g % 4]::public.order_status
+FROM generate_series(1, 20000) g;
+)sql");
+  auto& c = db.conn();
+  schema::Database desired = schema::load_schema_text(R"yaml(
+schemas:
+  public:
+    enums:
+      order_status: [pending, paid, shipped]
+    tables:
+      orders:
+        columns:
+          - {name: id, type: bigint, nullable: false}
+          - {name: status, type: order_status, nullable: false, default: "'pending'"}
+        primary_key: [id]
+        indexes:
+          orders_status_idx: {columns: [status]}
+)yaml",
+                                                      "desired.yaml");
+  // `pending` is the renamed `new`: written as a hint on the label.
+  desired.schemas["public"].enums["order_status"].values[0].renamed_from = "new";
+  desired = [&] {
+    auto normalized = cli::normalize_through_server(db.url(), desired).desired;
+    normalized.schemas["public"].enums["order_status"].values[0].renamed_from = "new";
+    return normalized;
+  }();
+  const planner::Plan plan = planner::make_plan(inspect(c), desired);
+  INFO(planner::render_golden(plan));
+  for (const auto& s : plan.steps) {
+    for (const auto& h : s.hazards) CHECK(h.kind != planner::HazardKind::table_rewrite);
+  }
+  executor::ApplyOptions o;
+  o.allowed_hazards = all_hazards();
+  std::string message;
+  try {
+    executor::apply(c, plan, o);
+  } catch (const Error& e) {
+    message = e.what();
+  }
+  CHECK_THAT(message, Catch::Contains("5000 rows of public.orders.status still hold labels") && Catch::Contains("(void)"));
+  db.exec("UPDATE public.orders SET status = 'paid' WHERE status = 'void'");
+  const std::string before = db.query_value(
+      "SELECT md5(string_agg(id || ':' || CASE status::text WHEN 'new' THEN 'pending' ELSE status::text END, ',' ORDER BY id)) "
+      "FROM public.orders");
+  executor::apply(c, plan, o);
+  CHECK(planner::make_plan(inspect(c), desired).empty());
+  CHECK(db.query_value("SELECT md5(string_agg(id || ':' || status::text, ',' ORDER BY id)) FROM public.orders") == before);
+  CHECK(db.query_value("SELECT string_agg(enumlabel, ',' ORDER BY enumsortorder) FROM pg_enum "
+                       "WHERE enumtypid = 'public.order_status'::regtype") == "pending,paid,shipped");
+  CHECK(db.query_value("SELECT count(*) FROM pg_type WHERE typname LIKE '\\_pgshift%'") == "0");
+  // And back: the old labels and values return.
+  executor::RollbackOptions r;
+  r.allowed_hazards = all_hazards();
+  executor::rollback(c, r);
+  CHECK(db.query_value("SELECT string_agg(enumlabel, ',' ORDER BY enumsortorder) FROM pg_enum "
+                       "WHERE enumtypid = 'public.order_status'::regtype") == "new,paid,void,shipped");
+  CHECK(db.query_value("SELECT count(*) FROM public.orders WHERE status = 'new'") == "5000");
+}
