@@ -215,3 +215,47 @@ TEST_CASE("preflight reports sessions idle in transaction on the plan's tables a
   CHECK(quiet);
   CHECK(db.query_value("SELECT count(*) FROM pgshift.steps WHERE attempts = 1") == "1");
 }
+
+TEST_CASE("a step chosen as a deadlock victim (40P01) is retried and succeeds") {
+  test::TestDb db;
+  db.exec(k_setup);
+  db.exec("CREATE TABLE public.audit (id bigint)");
+  // The step takes users, then audit; the application holds audit, then asks for users. The step's
+  // session checks for deadlocks first (deadlock_timeout 100ms against the application's 5s), so the
+  // step is the victim; the application then finishes and the retry goes through.
+  db.exec("ALTER DATABASE " + db.name() + " SET deadlock_timeout = '100ms'");
+  planner::Plan plan = add_column_plan(10000);
+  plan.steps[0].forward_sql =
+      "ALTER TABLE public.users ADD COLUMN nickname text; LOCK TABLE public.audit IN ACCESS EXCLUSIVE MODE";
+  std::promise<void> audit_locked;
+  auto audit_locked_future = audit_locked.get_future();
+  std::string app_error;
+  std::thread app([&] {
+    try {
+      auto conn = executor::connect(db.url());
+      pqxx::work tx(*conn);
+      tx.exec("SET LOCAL deadlock_timeout = '5s'");
+      tx.exec("LOCK TABLE public.audit IN SHARE MODE");
+      audit_locked.set_value();
+      std::this_thread::sleep_for(400ms);  // the step now holds users and waits for audit
+      tx.exec("SELECT count(*) FROM public.users");
+      tx.commit();
+    } catch (const std::exception& e) {
+      app_error = e.what();
+    }
+  });
+  audit_locked_future.wait();
+  std::vector<executor::Event> retries;
+  executor::ApplyOptions opts;
+  opts.on_event = [&](const executor::Event& e) {
+    if (e.kind == executor::EventKind::step_retry) retries.push_back(e);
+  };
+  auto conn = executor::connect(db.url());  // a new session, with the database's deadlock_timeout
+  auto result = executor::apply(*conn, plan, opts);
+  app.join();
+  CHECK(app_error.empty());
+  CHECK(result.completed);
+  REQUIRE(retries.size() >= 1);
+  CHECK(retries[0].sqlstate == "40P01");
+  CHECK(db.query_value("SELECT count(*) FROM information_schema.columns WHERE column_name = 'nickname'") == "1");
+}
