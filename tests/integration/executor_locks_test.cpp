@@ -220,10 +220,10 @@ TEST_CASE("a step chosen as a deadlock victim (40P01) is retried and succeeds") 
   test::TestDb db;
   db.exec(k_setup);
   db.exec("CREATE TABLE public.audit (id bigint)");
-  // The step takes users, then audit; the application holds audit, then asks for users. The step's
-  // session checks for deadlocks first (deadlock_timeout 100ms against the application's 5s), so the
-  // step is the victim; the application then finishes and the retry goes through.
-  db.exec("ALTER DATABASE " + db.name() + " SET deadlock_timeout = '100ms'");
+  // The step takes users, then audit; the application holds audit, then (400 ms later) asks for users.
+  // PostgreSQL checks for a deadlock once, deadlock_timeout after a session starts waiting: the step's
+  // check (default 1 s) comes before the application's (5 s), so the step is the victim; the
+  // application then finishes and the retry goes through.
   planner::Plan plan = add_column_plan(10000);
   plan.steps[0].forward_sql =
       "ALTER TABLE public.users ADD COLUMN nickname text; LOCK TABLE public.audit IN ACCESS EXCLUSIVE MODE";
@@ -250,9 +250,9 @@ TEST_CASE("a step chosen as a deadlock victim (40P01) is retried and succeeds") 
   opts.on_event = [&](const executor::Event& e) {
     if (e.kind == executor::EventKind::step_retry) retries.push_back(e);
   };
-  auto conn = executor::connect(db.url());  // a new session, with the database's deadlock_timeout
-  auto result = executor::apply(*conn, plan, opts);
+  auto result = executor::apply(db.conn(), plan, opts);
   app.join();
+  INFO(app_error);
   CHECK(app_error.empty());
   CHECK(result.completed);
   REQUIRE(retries.size() >= 1);
