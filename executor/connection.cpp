@@ -125,7 +125,13 @@ std::string kv_quote(const std::string& value) {
 std::unique_ptr<pqxx::connection> connect(const std::string& conninfo) {
   Options opts = effective_options(conninfo);
   try {
-    return std::make_unique<pqxx::connection>(conninfo);
+    auto conn = std::make_unique<pqxx::connection>(conninfo);
+    if (get(opts, "application_name").empty()) {
+      // So that pg_stat_activity, lock waits and the advisory lock's holder show who this is.
+      pqxx::nontransaction tx(*conn);
+      tx.exec0("SET application_name = 'pgshift'");
+    }
+    return conn;
   } catch (const pqxx::failure& e) {
     std::string password = get(opts, "password");
     std::string target = target_of(opts);

@@ -81,3 +81,13 @@ TEST_CASE("the binary exits 1 on a refused connection, naming host and port and 
   CHECK_THAT(out, Catch::Contains("hint: "));
   CHECK_THAT(out, !Catch::Contains("s3cret"));
 }
+
+TEST_CASE("sessions are named pgshift unless the connection string names them") {
+  std::string url = test::cluster_url();
+  auto plain = executor::connect(url);
+  pqxx::nontransaction tx(*plain);
+  CHECK(tx.exec1("SELECT current_setting('application_name')")[0].as<std::string>() == "pgshift");
+  auto named = executor::connect(url + (url.find('?') == std::string::npos ? "?" : "&") + "application_name=billing-migrations");
+  pqxx::nontransaction tx2(*named);
+  CHECK(tx2.exec1("SELECT current_setting('application_name')")[0].as<std::string>() == "billing-migrations");
+}
