@@ -35,16 +35,94 @@ std::vector<std::string> index_columns_used(const schema::Index& idx) {
   return out;
 }
 
+// The partitions of `parent` in the desired schema, or nullopt when one of them is itself partitioned
+// (an index on a sub-partitioned tree is built in one statement).
+std::optional<std::vector<const schema::Table*>> leaf_partitions(const schema::Database& db, const schema::QualifiedName& parent) {
+  std::vector<const schema::Table*> out;
+  for (const auto& [sn, s] : db.schemas) {
+    for (const auto& [tn, t] : s.tables) {
+      if (!t.partition_of || *t.partition_of != parent) continue;
+      if (t.partition_by) return std::nullopt;
+      out.push_back(&t);
+    }
+  }
+  return out;
+}
+
+PlannedStep& finish_index_step(PlanContext& ctx, Step s, const schema::QualifiedName& table, const schema::Index& idx,
+                               const std::string& id) {
+  auto& ps = ctx.add(Phase::add, prio::index, std::move(s));
+  ps.uses.insert(key_table(table));
+  ps.uses.insert(key_view(table));  // materialized view indexes
+  ps.uses.insert("columns_of:" + table.display());
+  for (const auto& c : index_columns_used(idx)) ps.uses.insert(key_column(table, c));
+  ps.creates.insert("index:" + id);
+  return ps;
+}
+
+// An index on an existing partitioned table without blocking writes: the parent index ON ONLY (empty,
+// invalid), each partition's index CONCURRENTLY, then ATTACH PARTITION for each, which makes the
+// parent index valid. Rolled back by dropping the parent index (which takes the attached ones along).
+PlannedStep& build_partitioned_index(PlanContext& ctx, const schema::QualifiedName& table, const schema::Index& idx,
+                                     const std::string& name, const std::vector<const schema::Table*>& partitions,
+                                     const std::string& id_prefix) {
+  std::string id = table.schema + "." + name;
+  std::string parent_sql = ddl::create_index(table, idx, false, name);
+  parent_sql.insert(parent_sql.find(" ON " + qualified(table)) + 4, "ONLY ");
+  Step only = make_step(id_prefix + id, '+', "index " + id, "creates the index on the partitioned table alone (ON ONLY, no data)",
+                        parent_sql, "DROP INDEX IF EXISTS " + qualified({table.schema, name}), "SHARE on " + table.display() + " (brief)");
+  auto& first = ctx.add(Phase::add, prio::index, std::move(only));
+  first.uses.insert(key_table(table));
+  first.uses.insert("columns_of:" + table.display());
+  for (const auto& c : index_columns_used(idx)) first.uses.insert(key_column(table, c));
+  first.creates.insert("index_only:" + id);
+  std::vector<std::string> attach;
+  for (const auto* p : partitions) {
+    std::string child = naming::fit(p->name.name + "_" + name);
+    std::string child_id = p->name.schema + "." + child;
+    Step s = make_step("build_partition_index:" + child_id, '+', "index " + child_id,
+                       "builds the index of partition " + p->name.display() + " concurrently (no write block)",
+                       ddl::create_index(p->name, idx, true, child), drop_if_exists(p->name.schema, child),
+                       "SHARE UPDATE EXCLUSIVE on " + p->name.display());
+    s.in_transaction = false;
+    s.statement_timeout_ms = 0;
+    s.done_check_sql = index_exists_sql(p->name.schema, child);
+    s.cleanup_sql = drop_if_exists(p->name.schema, child);
+    s.hazards.push_back(hazards::index_build(child, p->name.display(), ctx.size_note(p->name)));
+    auto& ps = ctx.add(Phase::add, prio::index, std::move(s));
+    ps.uses.insert(key_table(p->name));
+    ps.uses.insert("index_only:" + id);
+    ps.creates.insert("partition_index:" + id);
+    attach.push_back(fmt::format("ALTER INDEX {} ATTACH PARTITION {}", qualified({table.schema, name}), qualified({p->name.schema, child})));
+  }
+  if (attach.empty()) {
+    first.creates.insert("index:" + id);
+    return first;
+  }
+  Step a = make_step("attach_partition_indexes:" + id, '~', "index " + id,
+                     "attaches the partitions' indexes; the index on the partitioned table becomes valid",
+                     util::join(attach, ";\n"), "DROP INDEX IF EXISTS " + qualified({table.schema, name}),
+                     "SHARE UPDATE EXCLUSIVE on the indexes (brief, catalog only)");
+  auto& ps = ctx.add(Phase::add, prio::index + 1, std::move(a));
+  ps.uses.insert("partition_index:" + id);
+  ps.uses.insert("index_only:" + id);
+  ps.creates.insert("index:" + id);
+  return ps;
+}
+
 PlannedStep& build_index(PlanContext& ctx, const schema::QualifiedName& table, const schema::Index& idx, const std::string& name,
                          bool table_is_new, bool partitioned, const std::string& id_prefix) {
   std::string id = table.schema + "." + name;
+  if (partitioned && !table_is_new) {
+    if (auto parts = leaf_partitions(ctx.desired, table)) return build_partitioned_index(ctx, table, idx, name, *parts, id_prefix);
+  }
   Step s;
   if (table_is_new || partitioned) {
     s = make_step(id_prefix + id, '+', "index " + id,
                   table_is_new ? "creates the index on the new table" : "creates the index on the partitioned table and its partitions",
                   ddl::create_index(table, idx, false, name), ddl::drop_index(table.schema, name, false),
                   table_is_new ? "none (new table)" : "SHARE on " + table.display() + " and its partitions");
-    if (!table_is_new) s.hazards.push_back(hazards::share_lock(table.display(), "while the index builds (partitioned tables cannot build concurrently)"));
+    if (!table_is_new) s.hazards.push_back(hazards::share_lock(table.display(), "while the index builds (sub-partitioned tables cannot build concurrently)"));
   } else {
     s = make_step(id_prefix + id, '+', "index " + id, "builds the index concurrently (no write block)",
                   ddl::create_index(table, idx, true, name), drop_if_exists(table.schema, name),
@@ -55,13 +133,7 @@ PlannedStep& build_index(PlanContext& ctx, const schema::QualifiedName& table, c
     s.cleanup_sql = drop_if_exists(table.schema, name);
     s.hazards.push_back(hazards::index_build(name, table.display(), ctx.size_note(table)));
   }
-  auto& ps = ctx.add(Phase::add, prio::index, std::move(s));
-  ps.uses.insert(key_table(table));
-  ps.uses.insert(key_view(table));  // materialized view indexes
-  ps.uses.insert("columns_of:" + table.display());
-  for (const auto& c : index_columns_used(idx)) ps.uses.insert(key_column(table, c));
-  ps.creates.insert("index:" + id);
-  return ps;
+  return finish_index_step(ctx, std::move(s), table, idx, id);
 }
 
 }  // namespace
