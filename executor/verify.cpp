@@ -197,6 +197,7 @@ class Proof {
     } catch (const Cancelled&) {
       throw;
     } catch (const Error& e) {
+      proof.apply_s = since(began);
       diverge("apply through " + name, e.render());
       m_r.phases.push_back(proof);
       return false;
@@ -217,11 +218,13 @@ class Proof {
     } catch (const Cancelled&) {
       throw;
     } catch (const Error& e) {
+      proof.rollback_s = since(began);
       diverge("rollback after " + name, e.render());
       m_r.phases.push_back(proof);
       return false;
     }
     proof.rollback_s = since(began);
+    proof.checked = true;
     bool ok = check_rolled_back(proof);
     m_r.phases.push_back(proof);
     return ok;

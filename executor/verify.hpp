@@ -65,6 +65,7 @@ struct StepRun {
 struct PhaseProof {
   planner::Phase through = planner::Phase::add;
   double apply_s = 0, rollback_s = 0;
+  bool checked = false;            // the rollback ran and was compared (false: the proof stopped in this phase)
   bool schema_restored = false;    // the schema is the original one (or differs only as the lossy steps say)
   bool data_restored = false;      // every sampled value is back, except what lossy steps name
   std::vector<std::string> lost;   // "public.products.stock: values not as before (drop_column:... (DELETES_DATA))"

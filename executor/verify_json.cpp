@@ -26,6 +26,7 @@ json phase_json(const PhaseProof& p) {
   return {{"through", planner::phase_name(p.through)},
           {"apply_s", p.apply_s},
           {"rollback_s", p.rollback_s},
+          {"checked", p.checked},
           {"schema_restored", p.schema_restored},
           {"data_restored", p.data_restored},
           {"lost", p.lost},

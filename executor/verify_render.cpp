@@ -38,6 +38,7 @@ std::string verdict_line(const VerifyReport& r) {
 }
 
 std::string phase_outcome(const PhaseProof& p) {
+  if (!p.checked) return "stopped here (see the first divergence)";
   if (!p.schema_restored) return "schema not restored";
   if (!p.data_restored) return "data not restored";
   if (p.lost.empty() && p.side_effects.empty()) return "schema and data as before";

@@ -25,6 +25,7 @@ rc=0
 for word in "pgshift verify: PROVEN on a scratch copy" "create_index:public.orders_placed_at_idx" \
   "backfill:public.customers.referral_code" "ACCESS EXCLUSIVE on public.products" "after add" "after backfill" \
   "after switch" "after drop" "lost: public.products.stock: values not as before (drop_column:public.products.stock (DELETES_DATA))" \
+  "side effect: public.customers.updated_at: values changed: trigger customers_set_updated_at fires on the batched UPDATEs of backfill:public.customers.referral_code" \
   "new indexes used: public.orders_placed_at_idx" "a new plan is empty" "dropped. Total"; do
   grep -qF -- "$word" "$work/out" || fail "the text report lacks: $word"
 done
