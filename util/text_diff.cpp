@@ -53,10 +53,10 @@ void diff_middle(const std::vector<std::string_view>& a, const std::vector<std::
   while (i < n || j < m) {
     if (i < n && j < m && a[lo_a + i] == b[lo_b + j]) {
       out.push_back({' ', lo_a + i++, lo_b + j++});
-    } else if (j < m && (i == n || at(i, j + 1) >= at(i + 1, j))) {
-      out.push_back({'+', lo_a + i, lo_b + j++});
+    } else if (i < n && (j == m || at(i + 1, j) >= at(i, j + 1))) {
+      out.push_back({'-', lo_a + i++, lo_b + j});  // removals first on a tie, as diff -u shows them
     } else {
-      out.push_back({'-', lo_a + i++, lo_b + j});
+      out.push_back({'+', lo_a + i, lo_b + j++});
     }
   }
 }
