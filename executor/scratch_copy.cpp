@@ -70,30 +70,57 @@ std::string dump_schema(const Programs& p, const CopyOptions& o) {
   return run_checked(argv, src, "", o.cancelled, "pg_dump of the source database").out;
 }
 
-void restore_section(const Programs& p, const CopyOptions& o, const std::string& archive, const std::string& section) {
+// "role "x" does not exist" from pg_restore's errors, or "".
+std::string missing_role(const std::string& errors) {
+  for (const auto& line : util::split(errors, '\n')) {
+    size_t role = line.find("role ");
+    if (role != std::string::npos && line.find("does not exist", role) != std::string::npos) {
+      return util::trim(line.substr(role));
+    }
+  }
+  return "";
+}
+
+// Restores one section; when a role it grants to does not exist there, again without privileges.
+void restore_section(const Programs& p, const CopyOptions& o, const std::string& archive, const std::string& section,
+                     std::vector<std::string>& notes) {
   ChildConninfo dst = conninfo_for_child(o.scratch_conninfo);
   std::vector<std::string> argv = {p.pg_restore,       "--section=" + section, "--no-owner",
                                    "--no-tablespaces", "--exit-on-error",      "--single-transaction",
                                    "--dbname=" + dst.conninfo};
-  if (!o.keep_privileges) argv.insert(argv.end() - 1, "--no-privileges");
-  run_checked(argv, dst, archive, o.cancelled, fmt::format("pg_restore ({}) into the scratch database", section));
+  std::string what = fmt::format("pg_restore ({}) into the scratch database", section);
+  try {
+    run_checked(argv, dst, archive, o.cancelled, what);
+  } catch (const Cancelled&) {
+    throw;
+  } catch (const Error& e) {
+    // The server's 'role "x" does not exist'. --single-transaction: the failed run left nothing behind.
+    std::string missing = missing_role(e.message());
+    if (missing.empty()) {
+      throw;
+    }
+    argv.insert(argv.end() - 1, "--no-privileges");
+    run_checked(argv, dst, archive, o.cancelled, what);
+    notes.push_back(fmt::format("{}: privileges left out: {} on the scratch server", section, missing));
+  }
 }
 
 }  // namespace
 
-std::vector<SampledTable> copy_to_scratch(const CopyOptions& o) {
+CopyResult copy_to_scratch(const CopyOptions& o) {
   auto source = connect(o.source_conninfo);
   auto scratch = connect(o.scratch_conninfo);
   int major = source->server_version() / 10000;
   Programs programs{pg_program("pg_dump", major), pg_program("pg_restore", major)};
   std::string archive = dump_schema(programs, o);
-  restore_section(programs, o, archive, "pre-data");
-  std::vector<SampledTable> tables = copy_sample_rows(*source, *scratch, o.sample_rows, o.cancelled);
-  restore_section(programs, o, archive, "post-data");
+  CopyResult result;
+  restore_section(programs, o, archive, "pre-data", result.notes);
+  result.tables = copy_sample_rows(*source, *scratch, o.sample_rows, o.cancelled);
+  restore_section(programs, o, archive, "post-data", result.notes);
   check_cancel(o.cancelled);
   pqxx::nontransaction tx(*scratch);
   tx.exec0("ANALYZE");
-  return tables;
+  return result;
 }
 
 }  // namespace pgshift::executor

@@ -30,14 +30,20 @@ struct SampledTable {
 struct CopyOptions {
   std::string source_conninfo;
   std::string scratch_conninfo;
-  int sample_rows = 1000;       // per table; 0 = schema only
-  bool keep_privileges = true;  // false when copying to another server, whose roles may differ
+  int sample_rows = 1000;  // per table; 0 = schema only
   CancelCheck cancelled;
 };
 
-// Copies as described above. Throws pgshift::Error when pg_dump or pg_restore fail (their last
-// lines of errors in the message), Cancelled when `cancelled` says so.
-std::vector<SampledTable> copy_to_scratch(const CopyOptions& options);
+struct CopyResult {
+  std::vector<SampledTable> tables;
+  std::vector<std::string> notes;  // e.g. privileges left out because a role does not exist there
+};
+
+// Copies as described above. A restore section that fails because a role does not exist on the
+// scratch server (another server than the source's) is run again without privileges, with a note.
+// Throws pgshift::Error when pg_dump or pg_restore fail otherwise (their last lines of errors in the
+// message), Cancelled when `cancelled` says so.
+CopyResult copy_to_scratch(const CopyOptions& options);
 
 // Step 3 alone, for a scratch database whose tables exist without their keys and foreign keys:
 // reads every table of `source` in one REPEATABLE READ snapshot, parents before children (foreign-key

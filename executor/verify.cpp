@@ -103,11 +103,12 @@ class Proof {
   void copy() {
     progress(fmt::format("copying the schema and up to {} rows per table into {}", m_o.sample_rows, m_scratch.name()));
     auto began = Clock::now();
-    m_r.tables = copy_to_scratch({.source_conninfo = m_o.source_conninfo,
-                                  .scratch_conninfo = m_scratch.conninfo(),
-                                  .sample_rows = m_o.sample_rows,
-                                  .keep_privileges = m_o.scratch_server_conninfo.empty(),
-                                  .cancelled = m_o.cancelled});
+    CopyResult copied = copy_to_scratch({.source_conninfo = m_o.source_conninfo,
+                                         .scratch_conninfo = m_scratch.conninfo(),
+                                         .sample_rows = m_o.sample_rows,
+                                         .cancelled = m_o.cancelled});
+    m_r.tables = std::move(copied.tables);
+    m_r.copy_notes = std::move(copied.notes);
     m_r.copy_s = since(began);
     m_conn = connect(m_scratch.conninfo());
     m_original = inspect();

@@ -96,6 +96,7 @@ struct VerifyReport {
   std::vector<std::string> needs_permission;  // hazards `apply` would refuse without --allow-hazards
   int sample_rows = 0;
   std::vector<SampledTable> tables;
+  std::vector<std::string> copy_notes;  // e.g. privileges left out on another server
   double copy_s = 0;
   planner::Plan plan;
   std::vector<StepRun> steps;

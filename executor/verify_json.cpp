@@ -64,7 +64,7 @@ nlohmann::json verify_report_to_json(const VerifyReport& r) {
           {"needs_permission", r.needs_permission},
           {"scratch", {{"database", r.scratch_database}, {"server", r.scratch_server}, {"dropped", r.scratch_dropped},
                        {"note", r.scratch_note.empty() ? json(nullptr) : json(r.scratch_note)}}},
-          {"sample", {{"rows_per_table", r.sample_rows}, {"copy_s", r.copy_s}, {"tables", tables}}},
+          {"sample", {{"rows_per_table", r.sample_rows}, {"copy_s", r.copy_s}, {"tables", tables}, {"notes", r.copy_notes}}},
           {"plan", {{"current_fingerprint", r.plan.current_fingerprint},
                     {"desired_fingerprint", r.plan.desired_fingerprint},
                     {"steps", r.plan.steps.size()}}},

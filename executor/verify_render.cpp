@@ -182,6 +182,7 @@ std::string text_copy(const VerifyReport& r) {
                                          : "");
   }
   if (!r.scratch_note.empty()) out += "  note: " + r.scratch_note + "\n";
+  for (const auto& note : r.copy_notes) out += "  note: " + note + "\n";
   return out;
 }
 
