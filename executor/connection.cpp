@@ -142,6 +142,30 @@ std::unique_ptr<pqxx::connection> connect(const std::string& conninfo) {
   }
 }
 
+ChildConninfo conninfo_for_child(const std::string& conninfo) {
+  char* err = nullptr;
+  PQconninfoOption* parsed = PQconninfoParse(conninfo.c_str(), &err);
+  if (parsed == nullptr) {
+    PQfreemem(err);
+    throw Error(fmt::format("invalid connection string \"{}\"", util::mask_password(conninfo)));
+  }
+  ChildConninfo out;
+  std::string pairs;
+  for (auto* o = parsed; o->keyword != nullptr; ++o) {
+    if (o->val == nullptr) {
+      continue;
+    }
+    if (std::string(o->keyword) == "password") {
+      out.password = o->val;
+    } else {
+      pairs += fmt::format("{}{}={}", pairs.empty() ? "" : " ", o->keyword, kv_quote(o->val));
+    }
+  }
+  PQconninfoFree(parsed);
+  out.conninfo = pairs;
+  return out;
+}
+
 std::string with_database(const std::string& conninfo, const std::string& dbname) {
   if (is_url(conninfo)) {
     size_t authority = conninfo.find("://") + 3;

@@ -1,0 +1,126 @@
+// This file implements copy_to_scratch (scratch_copy.hpp): choosing pg_dump and pg_restore for the
+// server's version, running them with the password in their environment, and the restore in two
+// sections around the sample rows.
+#include "executor/scratch_copy.hpp"
+
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <optional>
+
+#include "executor/connection.hpp"
+#include "executor/process.hpp"
+#include "util/error.hpp"
+#include "util/strings.hpp"
+
+namespace fs = std::filesystem;
+
+namespace pgshift::executor {
+
+namespace {
+
+const fs::path k_pg_lib = "/usr/lib/postgresql";
+
+// Debian installs each major version's programs in /usr/lib/postgresql/<major>/bin. pg_dump must be at
+// least as new as the server: the same major if installed, else the oldest newer one, else PATH's.
+std::string pg_program(const std::string& name, int server_major) {
+  std::optional<int> best;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(k_pg_lib, ec)) {
+    int major = std::atoi(entry.path().filename().c_str());
+    if (major >= server_major && fs::exists(entry.path() / "bin" / name) && (!best || major < *best)) best = major;
+  }
+  return best ? (k_pg_lib / std::to_string(*best) / "bin" / name).string() : name;
+}
+
+// The last few lines of a program's errors, for a message.
+std::string tail_lines(const std::string& text, size_t count = 8) {
+  auto lines = util::split(util::trim(text), '\n');
+  if (lines.size() > count) lines.erase(lines.begin(), lines.end() - static_cast<std::ptrdiff_t>(count));
+  return util::join(lines, "\n");
+}
+
+struct Programs {
+  std::string pg_dump, pg_restore;
+};
+
+ProcessResult run_checked(const std::vector<std::string>& argv, const ChildConninfo& conn, const std::string& input,
+                          const CancelCheck& cancelled, const std::string& what) {
+  std::vector<std::pair<std::string, std::string>> env;
+  if (!conn.password.empty()) env.emplace_back("PGPASSWORD", conn.password);
+  ProcessResult r = run_process(argv, env, input, cancelled);
+  if (r.status != 0) {
+    throw Error(fmt::format("{} failed (exit {}): {}", what, r.status, util::mask_password(tail_lines(r.err))), {},
+                fmt::format("the command was: {}", util::mask_password(util::join(argv, " "))));
+  }
+  return r;
+}
+
+std::string dump_schema(const Programs& p, const CopyOptions& o) {
+  ChildConninfo src = conninfo_for_child(o.source_conninfo);
+  std::vector<std::string> argv = {p.pg_dump,
+                                   "--schema-only",
+                                   "--format=custom",
+                                   "--no-subscriptions",
+                                   "--no-publications",
+                                   "--no-tablespaces",
+                                   "--exclude-schema=pgshift",
+                                   "--exclude-schema=pgshift_trash",
+                                   "--dbname=" + src.conninfo};
+  return run_checked(argv, src, "", o.cancelled, "pg_dump of the source database").out;
+}
+
+// "role "x" does not exist" from pg_restore's errors, or "".
+std::string missing_role(const std::string& errors) {
+  for (const auto& line : util::split(errors, '\n')) {
+    size_t role = line.find("role ");
+    if (role != std::string::npos && line.find("does not exist", role) != std::string::npos) {
+      return util::trim(line.substr(role));
+    }
+  }
+  return "";
+}
+
+// Restores one section; when a role it grants to does not exist there, again without privileges.
+void restore_section(const Programs& p, const CopyOptions& o, const std::string& archive, const std::string& section,
+                     std::vector<std::string>& notes) {
+  ChildConninfo dst = conninfo_for_child(o.scratch_conninfo);
+  std::vector<std::string> argv = {p.pg_restore,       "--section=" + section, "--no-owner",
+                                   "--no-tablespaces", "--exit-on-error",      "--single-transaction",
+                                   "--dbname=" + dst.conninfo};
+  std::string what = fmt::format("pg_restore ({}) into the scratch database", section);
+  try {
+    run_checked(argv, dst, archive, o.cancelled, what);
+  } catch (const Cancelled&) {
+    throw;
+  } catch (const Error& e) {
+    // The server's 'role "x" does not exist'. --single-transaction: the failed run left nothing behind.
+    std::string missing = missing_role(e.message());
+    if (missing.empty()) {
+      throw;
+    }
+    argv.insert(argv.end() - 1, "--no-privileges");
+    run_checked(argv, dst, archive, o.cancelled, what);
+    notes.push_back(fmt::format("{}: privileges left out: {} on the scratch server", section, missing));
+  }
+}
+
+}  // namespace
+
+CopyResult copy_to_scratch(const CopyOptions& o) {
+  auto source = connect(o.source_conninfo);
+  auto scratch = connect(o.scratch_conninfo);
+  int major = source->server_version() / 10000;
+  Programs programs{pg_program("pg_dump", major), pg_program("pg_restore", major)};
+  std::string archive = dump_schema(programs, o);
+  CopyResult result;
+  restore_section(programs, o, archive, "pre-data", result.notes);
+  result.tables = copy_sample_rows(*source, *scratch, o.sample_rows, o.cancelled);
+  restore_section(programs, o, archive, "post-data", result.notes);
+  check_cancel(o.cancelled);
+  pqxx::nontransaction tx(*scratch);
+  tx.exec0("ANALYZE");
+  return result;
+}
+
+}  // namespace pgshift::executor
