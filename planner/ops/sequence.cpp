@@ -80,15 +80,20 @@ void plan_sequences(PlanContext& ctx) {
     const schema::Schema* des_schema = ctx.desired.schemas.count(sn) ? &ctx.desired.schemas.at(sn) : nullptr;
     for (const auto& [name, s] : cur_schema.sequences) {
       if (des_schema && des_schema->sequences.count(name)) continue;
+      auto owner = owner_of(s);
+      bool owner_dropped = owner && !ctx.desired.find_table(owner->first);
       std::string reverse = ddl::create_sequence(s);
-      if (s.owned_by) reverse += ";\n" + owned_by_sql(s);
-      // IF EXISTS: a sequence owned by a dropped column or table goes away with it.
+      // A dropped owner table is recreated after this (rollback runs newest first) and takes the
+      // sequence back itself (drop_table's reverse).
+      if (s.owned_by && !owner_dropped) reverse += ";\n" + owned_by_sql(s);
+      // IF EXISTS: a sequence owned by a dropped column or table goes away with it; the table's drop
+      // comes first (it uses the sequence), since its defaults depend on the sequence.
       auto& ps = ctx.add(Phase::drop, prio::drop_sequence,
                          make_step("drop_sequence:" + s.name.display(), '-', "sequence " + s.name.display(),
                                    "drops the sequence", "DROP SEQUENCE IF EXISTS " + qualified(s.name), reverse, "none"));
       ps.drops.insert("sequence:" + s.name.display());
       ps.uses.insert("schema:" + sn);
-      if (auto owner = owner_of(s)) ps.uses.insert(key_table(owner->first));
+      if (owner && !owner_dropped) ps.uses.insert(key_table(owner->first));
       ps.step.irreversible_reason = "the sequence's current value is lost; rollback recreates it at its start value";
     }
   }

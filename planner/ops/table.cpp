@@ -3,6 +3,9 @@
 // (attach and detach), RLS flags and table comments; and dispatches the per-table diffs.
 #include <fmt/format.h>
 
+#include <regex>
+#include <set>
+
 #include "planner/ops/table_ops.hpp"
 #include "util/strings.hpp"
 
@@ -64,10 +67,32 @@ void create_table(PlanContext& ctx, const schema::Table& t) {
   }
 }
 
+namespace {
+
+// ";\nALTER SEQUENCE s OWNED BY t.c" for each sequence of `db` owned by a column of `t`.
+std::string owned_sequences_sql(const schema::Database& db, const schema::Table& t) {
+  std::string out;
+  for (const auto& [sn, s] : db.schemas) {
+    for (const auto& [qn, seq] : s.sequences) {
+      if (!seq.owned_by) continue;
+      for (const std::string& prefix : {t.name.name + ".", t.name.display() + "."}) {
+        if (util::starts_with(*seq.owned_by, prefix) && (prefix == t.name.display() + "." || seq.name.schema == t.name.schema)) {
+          out += fmt::format(";\nALTER SEQUENCE {} OWNED BY {}.{}", qualified(seq.name), qualified(t.name),
+                             schema::quote_ident(seq.owned_by->substr(prefix.size())));
+          break;
+        }
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
 void drop_table(PlanContext& ctx, const schema::Table& t) {
   auto& ps = ctx.add(Phase::drop, prio::drop_table,
                      make_step("drop_table:" + t.name.display(), '-', "table " + t.name.display(), "drops the table",
-                               "DROP TABLE " + qualified(t.name), recreate_table_sql(t),
+                               "DROP TABLE " + qualified(t.name), recreate_table_sql(t) + owned_sequences_sql(ctx.current, t),
                                "ACCESS EXCLUSIVE on " + t.name.display()));
   ps.step.irreversible_reason = "the table's rows are lost; rollback recreates it empty";
   ps.step.hazards.push_back(hazards::deletes_data("drops table " + t.name.display() + ctx.size_note(t.name) + " and all its rows"));
@@ -83,6 +108,31 @@ void drop_table(PlanContext& ctx, const schema::Table& t) {
     if (!k.empty()) ps.uses.insert(k);
   }
   for (const auto& [n, tr] : t.triggers) ps.uses.insert("function:" + tr.function.schema + "." + tr.function.name + "()");
+  // Sequences its columns own or take defaults from go after it (DROP SEQUENCE would fail first).
+  for (const auto& k : sequences_used(ctx.current, t)) ps.uses.insert(k);
+}
+
+std::set<std::string> sequences_used(const schema::Database& db, const schema::Table& t) {
+  std::set<std::string> out;
+  static const std::regex nextval_re(R"(nextval\('([^']+)')");
+  for (const auto& c : t.columns) {
+    if (!c.default_value) continue;
+    std::smatch m;
+    if (std::regex_search(c.default_value->canonical, m, nextval_re)) {
+      std::string name = m[1].str();
+      out.insert("sequence:" + (name.find('.') == std::string::npos ? t.name.schema + "." + name : name));
+    }
+  }
+  for (const auto& [sn, s] : db.schemas) {
+    for (const auto& [qn, seq] : s.sequences) {
+      if (!seq.owned_by) continue;
+      const std::string& o = *seq.owned_by;
+      if (util::starts_with(o, t.name.name + ".") || util::starts_with(o, t.name.display() + ".")) {
+        out.insert("sequence:" + seq.name.display());
+      }
+    }
+  }
+  return out;
 }
 
 }  // namespace ops

@@ -2,6 +2,8 @@
 // trigger_policy.cpp). `cur` is the current table after renames have been applied to it.
 #pragma once
 
+#include <set>
+
 #include "planner/ops/common.hpp"
 
 namespace pgshift::planner::ops {
@@ -14,7 +16,9 @@ struct TablePair {
 // table.cpp
 void create_table(PlanContext& ctx, const schema::Table& t);
 void drop_table(PlanContext& ctx, const schema::Table& t);
-std::string recreate_table_sql(const schema::Table& t);  // CREATE TABLE + indexes + FKs + triggers + policies
+std::string recreate_table_sql(const schema::Table& t);
+// "sequence:s.n" keys of the sequences the table's columns own or call nextval() on.
+std::set<std::string> sequences_used(const schema::Database& db, const schema::Table& t);  // CREATE TABLE + indexes + FKs + triggers + policies
 
 // column.cpp
 void plan_columns(PlanContext& ctx, const schema::Table& cur, const schema::Table& des);
