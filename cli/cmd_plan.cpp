@@ -88,7 +88,7 @@ void run_plan(const PlanCliOptions& o) {
   if (o.format == "dot") {
     std::cout << planner::plan_to_dot(current, desired, options);
   }
-  planner::Plan plan = planner::make_plan(current, desired, options);
+  planner::Plan plan = planner::make_plan(std::move(current), std::move(desired), options);
   if (!o.output.empty()) {
     write_file_atomically(o.output, planner::plan_to_json_text(plan));
   }

@@ -10,12 +10,20 @@
 namespace pgshift::planner {
 namespace {
 
+// Serialises fields into a buffer (varint length + bytes; small numbers as text) and hashes it in
+// 64 KiB pieces: one SHA-256 update per field cost more than the hashing itself.
 class Hasher {
  public:
+  Hasher() { m_buf.reserve(k_flush + 4096); }
   void str(std::string_view s) {
     uint64_t n = s.size();
-    m_sha.update(&n, sizeof n);
-    m_sha.update(s);
+    while (n >= 0x80) {
+      m_buf.push_back(static_cast<char>((n & 0x7f) | 0x80));
+      n >>= 7;
+    }
+    m_buf.push_back(static_cast<char>(n));
+    m_buf.append(s);
+    if (m_buf.size() >= k_flush) flush();
   }
   void tag(const char* t) { str(t); }
   void flag(bool b) { str(b ? "1" : "0"); }
@@ -36,10 +44,19 @@ class Hasher {
     str(q.schema);
     str(q.name);
   }
-  std::string done() { return m_sha.hex_digest(); }
+  std::string done() {
+    flush();
+    return m_sha.hex_digest();
+  }
 
  private:
+  static constexpr size_t k_flush = 64 * 1024;
+  void flush() {
+    m_sha.update(m_buf);
+    m_buf.clear();
+  }
   util::Sha256 m_sha;
+  std::string m_buf;
 };
 
 void grants(Hasher& h, const std::vector<schema::Grant>& gs) {
@@ -249,7 +266,7 @@ std::string fingerprint(const schema::Database& db_in) {
 
 std::string fingerprint_normalized(const schema::Database& db) {
   Hasher h;
-  h.tag("pgshift-fingerprint-1");
+  h.tag("pgshift-fingerprint-2");
   for (const auto& [n, e] : db.extensions) {
     h.tag("extension");
     h.str(n);

@@ -1,6 +1,8 @@
 // This file implements make_plan: the passes over each object family, then deterministic ordering.
 #include "planner/planner.hpp"
 
+#include <future>
+
 #include <map>
 
 #include "planner/context.hpp"
@@ -55,11 +57,17 @@ Passes run_passes(schema::Database& current, const schema::Database& desired, co
 
 
 Plan make_plan(const schema::Database& current_in, const schema::Database& desired_in, const PlanOptions& options) {
-  schema::Database current = prepared(current_in);
-  schema::Database desired = prepared(desired_in);
+  return make_plan(schema::Database(current_in), schema::Database(desired_in), options);
+}
+
+Plan make_plan(schema::Database&& current, schema::Database&& desired, const PlanOptions& options) {
+  schema::normalize(current);
+  schema::normalize(desired);
   Plan plan;
+  // The two fingerprints are the planner's largest cost on big schemas: hash them side by side.
+  auto desired_fp = std::async(std::launch::async, [&] { return fingerprint_normalized(desired); });
   plan.current_fingerprint = fingerprint_normalized(current);
-  plan.desired_fingerprint = fingerprint_normalized(desired);
+  plan.desired_fingerprint = desired_fp.get();
   Passes ctx = run_passes(current, desired, options);
   plan.notes = ctx.notes;
   plan.steps = order_steps(std::move(ctx.steps));

@@ -26,6 +26,8 @@ struct PlanOptions {
 // Computes the plan. Throws pgshift::Error for changes that cannot be planned (with the object named),
 // or for a dependency cycle (the cycle in Graphviz DOT in the hint).
 Plan make_plan(const schema::Database& current, const schema::Database& desired, const PlanOptions& options = {});
+// The same, taking the models over (no copies: a caller that no longer needs them should move them in).
+Plan make_plan(schema::Database&& current, schema::Database&& desired, const PlanOptions& options = {});
 
 // SHA-256 over every field of the normalized model except hints and unmanaged notes (fingerprint.cpp).
 std::string fingerprint(const schema::Database& db);

@@ -199,6 +199,7 @@ void plan_tables(PlanContext& ctx) {
   for (const auto& [sn, s] : ctx.desired.schemas) {
     for (const auto& [tn, t] : s.tables) {
       const schema::Table* cur = ctx.current.find_table(t.name);
+      if (cur && *cur == t) continue;  // most tables of a large schema: nothing to compare field by field
       if (!cur) {
         create_table(ctx, t);
         plan_constraints(ctx, nullptr, t);
