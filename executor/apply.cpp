@@ -166,7 +166,7 @@ std::set<planner::HazardKind> parse_hazard_list(std::string_view text) {
   }
   for (const auto& word : util::split(text, ',')) {
     std::string name = util::trim(word);
-    if (name.empty()) {
+    if (name.empty() || util::to_lower(name) == "none") {  // "none": say explicitly that nothing is allowed
       continue;
     }
     if (util::to_lower(name) == "all") {
@@ -183,7 +183,7 @@ std::set<planner::HazardKind> parse_hazard_list(std::string_view text) {
       std::string near = util::nearest(upper, known);
       throw Error(
           fmt::format("unknown hazard \"{}\" in --allow-hazards", name), {},
-          near.empty() ? "known hazards: " + util::join(known, ", ") + ", or all" : "did you mean " + near + "?");
+          near.empty() ? "known hazards: " + util::join(known, ", ") + ", or all (none: nothing)" : "did you mean " + near + "?");
     }
   }
   return out;

@@ -46,6 +46,9 @@ cd "$work"
 "$pg" validate -f head > validate.log 2>&1 || { cat validate.log; echo "FAIL: validate failed"; exit 1; }
 "$pg" plan --db "$base/$db2" -f head --format markdown -o plan.json > plan.md || { echo "FAIL: plan failed"; exit 1; }
 [[ -s plan.md && -s plan.json ]] || { echo "FAIL: plan.md or plan.json is empty"; exit 1; }
+"$pg" verify --db "$base/$db2" plan.json -f head --allow-hazards none --format markdown > verify.md 2> verify.err || {
+  cat verify.md verify.err; echo "FAIL: verify did not prove the PR's plan"; exit 1; }
+grep -qi 'proven' verify.md || { cat verify.md; echo "FAIL: verify's markdown report does not say proven"; exit 1; }
 "$pg" apply --db "$base/$db2" plan.json --yes > apply.log 2>&1 || { cat apply.log; echo "FAIL: apply plan.json failed"; exit 1; }
 "$pg" drift --db "$base/$db2" -f head > drift.log 2>&1 || { cat drift.log; echo "FAIL: drift after apply"; exit 1; }
 
