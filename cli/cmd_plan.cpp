@@ -36,25 +36,6 @@ struct PlanCliOptions {
 
 // Row estimates and on-disk sizes of user tables, for hazard messages ("~2.1M rows, 480 MB").
 // reltuples is -1 for a table never vacuumed or analyzed; that reads as 0 rows.
-constexpr const char* k_table_stats_sql = R"(
-SELECT n.nspname, c.relname, greatest(c.reltuples, 0)::float8, pg_total_relation_size(c.oid)
-FROM pg_catalog.pg_class c
-JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-WHERE c.relkind IN ('r', 'p', 'm')
-  AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'pgshift', 'pgshift_trash')
-  AND n.nspname NOT LIKE 'pg\_toast%' AND n.nspname NOT LIKE 'pg\_temp%'
-)";
-
-std::map<schema::QualifiedName, planner::TableStats> read_table_stats(pqxx::connection& conn) {
-  std::map<schema::QualifiedName, planner::TableStats> stats;
-  pqxx::read_transaction tx{conn};
-  for (const auto& row : tx.exec(k_table_stats_sql)) {
-    stats[{row[0].as<std::string>(), row[1].as<std::string>()}] = {row[2].as<double>(), row[3].as<int64_t>()};
-  }
-  tx.commit();
-  return stats;
-}
-
 bool use_color() {
   const char* no_color = std::getenv("NO_COLOR");
   return isatty(STDOUT_FILENO) == 1 && (no_color == nullptr || *no_color == '\0');
@@ -84,7 +65,7 @@ void run_plan(const PlanCliOptions& o) {
   auto conn = open_db(o.db);
   schema::Database current = introspect::introspect(*conn, {{}, desired.managed_roles});
   planner::PlanOptions options;
-  options.table_stats = read_table_stats(*conn);
+  options.table_stats = introspect::read_table_stats(*conn);
   if (o.format == "dot") {
     std::cout << planner::plan_to_dot(current, desired, options);
   }

@@ -63,7 +63,7 @@ void check_permissions(const planner::Plan& plan, const std::vector<StepState>* 
   std::set<std::string> kinds;
   for (const auto* step : pending) {
     for (const auto& h : step->hazards) {
-      if (planner::hazard_needs_permission(h.kind) && !opts.allowed_hazards.count(h.kind)) {
+      if (planner::hazard_needs_permission(h) && !opts.allowed_hazards.count(h.kind)) {
         kinds.insert(std::string(planner::hazard_name(h.kind)));
       }
     }
@@ -206,7 +206,7 @@ std::vector<std::string> unpermitted_hazards(const std::vector<const Step*>& ste
   std::vector<std::string> out;
   for (const auto* step : steps) {
     for (const auto& h : step->hazards) {
-      if (planner::hazard_needs_permission(h.kind) && !allowed.count(h.kind)) {
+      if (planner::hazard_needs_permission(h) && !allowed.count(h.kind)) {
         out.push_back(fmt::format("{}: {}: {}", step->id, planner::hazard_name(h.kind), h.message));
       }
     }

@@ -135,7 +135,7 @@ class Proof {
       for (const auto& h : step.hazards) {
         run.hazards.emplace_back(planner::hazard_name(h.kind));
         run.loses_data = run.loses_data || h.kind == planner::HazardKind::deletes_data;
-        if (planner::hazard_needs_permission(h.kind) && !m_o.allowed_hazards.count(h.kind)) {
+        if (planner::hazard_needs_permission(h) && !m_o.allowed_hazards.count(h.kind)) {
           kinds.emplace(planner::hazard_name(h.kind));
         }
       }

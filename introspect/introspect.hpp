@@ -37,6 +37,7 @@
 #pragma once
 
 #include <pqxx/pqxx>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -58,5 +59,9 @@ struct IntrospectOptions {
 // Throws pgshift::Error when a requested schema does not exist or the server prints an expression that
 // does not parse; pqxx errors pass through. Canonicalises expressions on up to 8 threads.
 schema::Database introspect(pqxx::connection& conn, const IntrospectOptions& options);
+
+// Size (reltuples, total bytes) and write rate of every table and materialized view outside the system
+// and pgshift schemas (queries/table_stats.sql), for the planner's hazard messages and grading.
+std::map<schema::QualifiedName, schema::TableStats> read_table_stats(pqxx::connection& conn);
 
 }  // namespace pgshift::introspect

@@ -55,6 +55,8 @@ std::string key_for_type_name(const std::string& canonical_type, const schema::D
 // Sorts the steps: phases in order; within a phase, Kahn's algorithm over the graph picking the smallest
 // (priority, id) first. Throws pgshift::Error on a cycle, with the cycle as DOT in the hint.
 std::vector<Step> order_steps(std::vector<PlannedStep> steps);
+// Sets each hazard's severity from the live statistics of its table (grading.cpp).
+void grade_hazards(std::vector<Step>& steps, const schema::Database& current, const PlanOptions& options);
 std::string steps_to_dot(const std::vector<PlannedStep>& steps);
 
 // Planning passes, one per object family (planner/ops/*.cpp).

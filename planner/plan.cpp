@@ -96,6 +96,29 @@ bool hazard_needs_permission(HazardKind kind) {
   }
 }
 
+bool hazard_needs_permission(const Hazard& hazard) {
+  return hazard_needs_permission(hazard.kind) || hazard.severity == Severity::blocker;
+}
+
+std::string_view severity_name(Severity severity) {
+  switch (severity) {
+    case Severity::note:
+      return "note";
+    case Severity::warning:
+      return "warning";
+    case Severity::blocker:
+      return "blocker";
+  }
+  return "warning";
+}
+
+std::optional<Severity> parse_severity(std::string_view text) {
+  for (Severity s : {Severity::note, Severity::warning, Severity::blocker}) {
+    if (text == severity_name(s)) return s;
+  }
+  return std::nullopt;
+}
+
 std::vector<const Step*> Plan::steps_in(Phase phase) const {
   std::vector<const Step*> out;
   for (const auto& step : steps) {

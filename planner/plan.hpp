@@ -36,11 +36,21 @@ std::optional<HazardKind> parse_hazard(std::string_view text);
 // Hazards that need --allow-hazards: DELETES_DATA, TABLE_REWRITE, BACKWARD_INCOMPATIBLE (and IRREVERSIBLE).
 bool hazard_needs_permission(HazardKind kind);
 
+// How much a hazard matters on this database, graded from the live table's size and write rate
+// (planner/grading.cpp): a table rewrite is a note on an empty table and a blocker on a large busy one.
+enum class Severity { note = 0, warning = 1, blocker = 2 };
+std::string_view severity_name(Severity severity);  // note | warning | blocker
+std::optional<Severity> parse_severity(std::string_view text);
+
 struct Hazard {
   HazardKind kind;
   std::string message;  // names the object: "drops column public.users.email and its data"
+  Severity severity = Severity::warning;
+  std::string table;  // "schema.table" the hazard is about, when it is about one (for grading)
   bool operator==(const Hazard&) const = default;
 };
+// A hazard needs --allow-hazards when its kind does (above) or when it is graded a blocker.
+bool hazard_needs_permission(const Hazard& hazard);
 
 // A batched backfill, described as data: the executor runs
 //   UPDATE table SET col1 = expr1, ... WHERE (key) > (last) AND (key) <= (max at start) [AND where]

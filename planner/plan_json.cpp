@@ -21,7 +21,10 @@ constexpr int k_format_version = 1;
 // ---- writing ----
 
 json hazard_to_json(const Hazard& hazard) {
-  return json{{"kind", std::string(hazard_name(hazard.kind))}, {"message", hazard.message}};
+  return json{{"kind", std::string(hazard_name(hazard.kind))},
+              {"message", hazard.message},
+              {"severity", std::string(severity_name(hazard.severity))},
+              {"table", hazard.table}};
 }
 
 json backfill_to_json(const Backfill& backfill) {
@@ -166,13 +169,21 @@ std::vector<std::string> read_strings(const json& obj, const std::string& path, 
 }
 
 Hazard read_hazard(const json& value, const std::string& path) {
-  check_object(value, path, {"kind", "message"}, {"kind"});
+  check_object(value, path, {"kind", "message", "severity", "table"}, {"kind"});
   std::string kind_text = read_string(value, path, "kind");
   auto kind = parse_hazard(kind_text);
   if (!kind) {
     fail(child_path(path, "kind"), fmt::format("unknown hazard \"{}\"", kind_text));
   }
-  return Hazard{*kind, read_string(value, path, "message")};
+  Hazard h{*kind, read_string(value, path, "message")};
+  std::string severity = read_string(value, path, "severity");
+  if (!severity.empty()) {
+    auto parsed = parse_severity(severity);
+    if (!parsed) fail(child_path(path, "severity"), fmt::format("unknown severity \"{}\" (note, warning, blocker)", severity));
+    h.severity = *parsed;
+  }
+  h.table = read_string(value, path, "table");
+  return h;
 }
 
 Backfill read_backfill(const json& value, const std::string& path) {

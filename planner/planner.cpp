@@ -71,6 +71,7 @@ Plan make_plan(schema::Database&& current, schema::Database&& desired, const Pla
   Passes ctx = run_passes(current, desired, options);
   plan.notes = ctx.notes;
   plan.steps = order_steps(std::move(ctx.steps));
+  grade_hazards(plan.steps, current, options);
   return plan;
 }
 

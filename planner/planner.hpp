@@ -11,9 +11,14 @@
 namespace pgshift::planner {
 
 // Live table sizes, read by the caller at plan time (reltuples, relation size), for hazard messages.
-struct TableStats {
-  double rows = 0;
-  int64_t bytes = 0;
+using TableStats = schema::TableStats;
+
+// Thresholds for grading hazards by the live table (see Severity in plan.hpp).
+struct HazardGrading {
+  double small_rows = 10000;           // at most this many rows (and not busy): a note
+  double large_rows = 1000000;         // at least this many rows (or large_bytes): large
+  int64_t large_bytes = int64_t(1) << 30;
+  double busy_writes_per_s = 50;       // written rows per second that make a table busy
 };
 
 struct PlanOptions {
@@ -21,6 +26,7 @@ struct PlanOptions {
   int64_t lock_timeout_ms = 500;
   int64_t statement_timeout_ms = 0;
   std::map<schema::QualifiedName, TableStats> table_stats;
+  HazardGrading grading;
 };
 
 // Computes the plan. Throws pgshift::Error for changes that cannot be planned (with the object named),

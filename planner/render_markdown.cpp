@@ -15,29 +15,11 @@ std::string terminate_sql(std::string_view sql);
 
 namespace {
 
-enum class Severity { high = 0, medium = 1, low = 2 };
-
-Severity severity(HazardKind kind) {
-  switch (kind) {
-    case HazardKind::deletes_data:
-    case HazardKind::table_rewrite:
-    case HazardKind::backward_incompatible:
-    case HazardKind::irreversible:
-      return Severity::high;
-    case HazardKind::index_build:
-      return Severity::low;
-    default:
-      return Severity::medium;
-  }
-}
-
-std::string_view severity_name(Severity s) {
-  switch (s) {
-    case Severity::high: return "**high**";
-    case Severity::medium: return "medium";
-    case Severity::low: return "low";
-  }
-  return "";
+// The graded severity (grading.cpp), blockers in bold; a hazard that needs --allow-hazards says so.
+std::string severity_cell(const Hazard& h) {
+  std::string name(planner::severity_name(h.severity));
+  if (h.severity == Severity::blocker) name = "**" + name + "**";
+  return hazard_needs_permission(h) ? name + " (needs `--allow-hazards`)" : name;
 }
 
 // Plain text safe in a table cell: markdown punctuation escaped, line breaks as spaces.
@@ -108,23 +90,24 @@ std::string summary_table(const Plan& plan) {
 
 std::string hazards_section(const Plan& plan) {
   struct Row {
-    Severity severity;
+    int rank;  // blockers first, then what needs permission, then by severity
     const Step* step;
     const Hazard* hazard;
   };
   std::vector<Row> rows;
   for (const auto& step : plan.steps) {
     for (const auto& hazard : step.hazards) {
-      rows.push_back({severity(hazard.kind), &step, &hazard});
+      int rank = (2 - static_cast<int>(hazard.severity)) * 2 + (hazard_needs_permission(hazard) ? 0 : 1);
+      rows.push_back({rank, &step, &hazard});
     }
   }
   if (rows.empty()) {
     return "### Hazards\n\nNone.\n\n";
   }
-  std::stable_sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) { return a.severity < b.severity; });
+  std::stable_sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) { return a.rank < b.rank; });
   std::string out = "### Hazards\n\n| Severity | Hazard | Phase | Step | Details |\n|---|---|---|---|---|\n";
   for (const auto& row : rows) {
-    out += fmt::format("| {} | `{}` | {} | {} | {} |\n", severity_name(row.severity), hazard_name(row.hazard->kind),
+    out += fmt::format("| {} | `{}` | {} | {} | {} |\n", severity_cell(*row.hazard), hazard_name(row.hazard->kind),
                        phase_name(row.step->phase), md_code(row.step->id), md_text(row.hazard->message));
   }
   return out + "\n";

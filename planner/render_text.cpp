@@ -78,8 +78,9 @@ void render_step(std::string& out, const Step& step, const Palette& p) {
   }
   out += "\n";
   for (const auto& hazard : step.hazards) {
-    auto hazard_color = hazard_needs_permission(hazard.kind) ? p.red : p.yellow;
-    out += fmt::format("      {}! {}{}: {}\n", hazard_color, hazard_name(hazard.kind), p.reset, one_line(hazard.message));
+    auto hazard_color = hazard_needs_permission(hazard) ? p.red : hazard.severity == Severity::note ? p.dim : p.yellow;
+    out += fmt::format("      {}! {} ({}){}: {}\n", hazard_color, hazard_name(hazard.kind), severity_name(hazard.severity), p.reset,
+                       one_line(hazard.message));
   }
 }
 

@@ -281,6 +281,13 @@ struct Function {
   std::string key() const { return name.name + "(" + identity_arguments + ")"; }
 };
 
+// Live statistics of a table, read at plan time (introspect/table_stats): for hazard messages and grading.
+struct TableStats {
+  double rows = 0;            // pg_class.reltuples (an estimate; 0 when never analyzed)
+  int64_t bytes = 0;          // pg_total_relation_size
+  double writes_per_s = -1;   // inserted + updated + deleted rows per second since the statistics reset; -1 unknown
+};
+
 struct Schema {
   std::string name;
   std::map<std::string, Enum> enums;

@@ -107,7 +107,7 @@ void plan_drop_column(PlanContext& ctx, const schema::Table& t, const schema::Co
                                "drops the column", alter(t.name) + " DROP COLUMN " + quote_ident(c.name),
                                ddl::add_column(t.name, back), "ACCESS EXCLUSIVE on " + t.name.display() + " (brief)"));
   ps.step.irreversible_reason = "the column's values are lost; rollback recreates it empty";
-  ps.step.hazards.push_back(hazards::deletes_data("drops column " + col_display(t.name, c.name) + " and its values" + ctx.size_note(t.name)));
+  ps.step.hazards.push_back(hazards::deletes_data("drops column " + col_display(t.name, c.name) + " and its values" + ctx.size_note(t.name), t.name.display()));
   ps.drops.insert(key_column(t.name, c.name));
   ps.drops.insert("columns_of:" + t.name.display());
   ps.uses.insert(key_table(t.name));

@@ -95,7 +95,7 @@ void drop_table(PlanContext& ctx, const schema::Table& t) {
                                "DROP TABLE " + qualified(t.name), recreate_table_sql(t) + owned_sequences_sql(ctx.current, t),
                                "ACCESS EXCLUSIVE on " + t.name.display()));
   ps.step.irreversible_reason = "the table's rows are lost; rollback recreates it empty";
-  ps.step.hazards.push_back(hazards::deletes_data("drops table " + t.name.display() + ctx.size_note(t.name) + " and all its rows"));
+  ps.step.hazards.push_back(hazards::deletes_data("drops table " + t.name.display() + ctx.size_note(t.name) + " and all its rows", t.name.display()));
   ps.drops.insert(key_table(t.name));
   ps.drops.insert("columns_of:" + t.name.display());
   for (const auto& c : t.columns) ps.drops.insert(key_column(t.name, c.name));

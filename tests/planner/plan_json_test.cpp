@@ -159,7 +159,9 @@ TEST_CASE("the JSON form has the documented keys and spellings") {
       "hazards": [
         {
           "kind": "DELETES_DATA",
-          "message": "drops public.users.email"
+          "message": "drops public.users.email",
+          "severity": "warning",
+          "table": ""
         }
       ],
       "id": "drop_column:public.users.email",

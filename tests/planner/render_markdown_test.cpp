@@ -69,11 +69,11 @@ TEST_CASE("the markdown view reads as a pull-request review") {
 
 | Severity | Hazard | Phase | Step | Details |
 |---|---|---|---|---|
-| **high** | `DELETES_DATA` | drop | `drop_column:public.users.login` | drops column public.users.login and its data |
-| **high** | `BACKWARD_INCOMPATIBLE` | drop | `drop_column:public.users.login` | old application code reading login breaks |
-| medium | `LONG_BACKFILL` | backfill | `backfill:public.users.email` | updates \~2.1M rows of public.users |
-| medium | `ACCESS_EXCLUSIVE_LOCK` | switch | `set_not_null:public.users.email` | brief ACCESS EXCLUSIVE lock on public.users |
-| low | `INDEX_BUILD` | add | `add_index:public.users_email_idx` | builds an index on public.users (\~2.1M rows, 480 MB) |
+| warning (needs `--allow-hazards`) | `DELETES_DATA` | drop | `drop_column:public.users.login` | drops column public.users.login and its data |
+| warning (needs `--allow-hazards`) | `BACKWARD_INCOMPATIBLE` | drop | `drop_column:public.users.login` | old application code reading login breaks |
+| warning | `INDEX_BUILD` | add | `add_index:public.users_email_idx` | builds an index on public.users (\~2.1M rows, 480 MB) |
+| warning | `LONG_BACKFILL` | backfill | `backfill:public.users.email` | updates \~2.1M rows of public.users |
+| warning | `ACCESS_EXCLUSIVE_LOCK` | switch | `set_not_null:public.users.email` | brief ACCESS EXCLUSIVE lock on public.users |
 
 ### Notes
 
@@ -216,23 +216,28 @@ TEST_CASE("pipes, markup and line breaks in hazard cells are escaped") {
   step.hazards = {{HazardKind::deletes_data, "drops a|b <script>\n*all* data"}};
   plan.steps = {step};
   std::string md = render_markdown(plan);
-  CHECK(md.find("| **high** | `DELETES_DATA` | drop | `` drop_column:public.a\\|b.`c` `` | "
+  CHECK(md.find("| warning (needs `--allow-hazards`) | `DELETES_DATA` | drop | `` drop_column:public.a\\|b.`c` `` | "
                 "drops a\\|b \\<script\\> \\*all\\* data |\n") != std::string::npos);
 }
 
-TEST_CASE("hazards are listed by severity, then in plan order") {
+TEST_CASE("hazards are listed by graded severity, what needs permission first, then in plan order") {
   Plan plan;
   Step a{.id = "a", .phase = Phase::add};
-  a.hazards = {{HazardKind::index_build, "i"}, {HazardKind::share_lock, "s"}};
+  a.hazards = {{HazardKind::index_build, "i", Severity::note}, {HazardKind::share_lock, "s"}};
   Step b{.id = "b", .phase = Phase::drop};
-  b.hazards = {{HazardKind::full_table_scan, "f"}, {HazardKind::irreversible, "r"}, {HazardKind::table_rewrite, "t"}};
+  b.hazards = {{HazardKind::full_table_scan, "f"},
+               {HazardKind::irreversible, "r"},
+               {HazardKind::access_exclusive_lock, "x", Severity::blocker},
+               {HazardKind::table_rewrite, "t"}};
   plan.steps = {a, b};
   std::string md = render_markdown(plan);
   auto at = [&](std::string_view cell) { return md.find(cell); };
+  CHECK(at("`ACCESS_EXCLUSIVE_LOCK`") < at("`IRREVERSIBLE`"));
   CHECK(at("`IRREVERSIBLE`") < at("`TABLE_REWRITE`"));
   CHECK(at("`TABLE_REWRITE`") < at("`SHARE_LOCK`"));
   CHECK(at("`SHARE_LOCK`") < at("`FULL_TABLE_SCAN`"));
   CHECK(at("`FULL_TABLE_SCAN`") < at("`INDEX_BUILD`"));
-  CHECK(md.find("| low | `INDEX_BUILD` |") != std::string::npos);
-  CHECK(md.find("| medium | `SHARE_LOCK` |") != std::string::npos);
+  CHECK(md.find("| **blocker** (needs `--allow-hazards`) | `ACCESS_EXCLUSIVE_LOCK` |") != std::string::npos);
+  CHECK(md.find("| note | `INDEX_BUILD` |") != std::string::npos);
+  CHECK(md.find("| warning | `SHARE_LOCK` |") != std::string::npos);
 }

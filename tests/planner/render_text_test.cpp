@@ -59,20 +59,20 @@ TEST_CASE("the text view lists a summary, then each phase's steps with their haz
 Phase 1/4: add (2 steps; new objects, the old application keeps working)
   + column public.users.email: add nullable column
   + index public.users_email_idx: build concurrently (not in a transaction)
-      ! INDEX_BUILD: builds an index on public.users (~2.1M rows, 480 MB)
+      ! INDEX_BUILD (warning): builds an index on public.users (~2.1M rows, 480 MB)
 
 Phase 2/4: backfill (1 step; batched data changes and validations)
   ~ column public.users.email: copy lower(login) into email
-      ! LONG_BACKFILL: updates ~2.1M rows of public.users
+      ! LONG_BACKFILL (warning): updates ~2.1M rows of public.users
 
 Phase 3/4: switch (1 step; the schema switches to its new shape)
   ~ column public.users.email: set NOT NULL using the validated check
-      ! ACCESS_EXCLUSIVE_LOCK: brief ACCESS EXCLUSIVE lock on public.users
+      ! ACCESS_EXCLUSIVE_LOCK (warning): brief ACCESS EXCLUSIVE lock on public.users
 
 Phase 4/4: drop (1 step; old objects are removed)
   - column public.users.login: drop the old column
-      ! DELETES_DATA: drops column public.users.login and its data
-      ! BACKWARD_INCOMPATIBLE: old application code reading login breaks
+      ! DELETES_DATA (warning): drops column public.users.login and its data
+      ! BACKWARD_INCOMPATIBLE (warning): old application code reading login breaks
 
 Notes:
   - possible rename: public.users.login -> email (set renamed_from to keep the data)
@@ -96,8 +96,8 @@ TEST_CASE("the text view has ANSI colors only when asked") {
   CHECK(render_text(plan).find('\x1b') == std::string::npos);
   std::string colored = render_text(plan, RenderOptions{.color = true});
   CHECK(colored.find("\x1b[32m+\x1b[0m") != std::string::npos);
-  CHECK(colored.find("\x1b[31m! DELETES_DATA\x1b[0m") != std::string::npos);
-  CHECK(colored.find("\x1b[33m! INDEX_BUILD\x1b[0m") != std::string::npos);
+  CHECK(colored.find("\x1b[31m! DELETES_DATA (warning)\x1b[0m") != std::string::npos);
+  CHECK(colored.find("\x1b[33m! INDEX_BUILD (warning)\x1b[0m") != std::string::npos);
 }
 
 TEST_CASE("the summary counts one step and one phase in the singular") {
@@ -118,5 +118,5 @@ TEST_CASE("control characters in names cannot drive the terminal or break lines"
   CHECK(text.find('\x1b') == std::string::npos);
   CHECK(text.find('\x07') == std::string::npos);
   CHECK(text.find("  - table public.?[2Jevil name\n") != std::string::npos);
-  CHECK(text.find("      ! DELETES_DATA: drops  ?it\n") != std::string::npos);
+  CHECK(text.find("      ! DELETES_DATA (warning): drops  ?it\n") != std::string::npos);
 }
