@@ -89,7 +89,8 @@ ToolConnection tool_connection(const std::string& conninfo) {
     if (o->val == nullptr || *o->val == '\0') {
       continue;
     }
-    if (o->envvar != nullptr) {
+    // The database name goes on the command line: pg_restore wants -d, and it is no secret.
+    if (o->envvar != nullptr && std::string_view(o->keyword) != "dbname") {
       out.env[o->envvar] = o->val;
     } else {
       rest.push_back(fmt::format("{}={}", o->keyword, kv_quote(o->val)));

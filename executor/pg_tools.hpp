@@ -28,9 +28,9 @@ PgTool find_pg_tool(const std::string& name, int server_major, const std::string
 PgTool parse_tool_version(const std::string& program, const std::string& version_output);
 
 // How a client program reaches the database `conninfo` (URL or key=value; "" = libpq's defaults):
-// libpq environment variables (PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE, PGSSLMODE, ...) for
-// every setting that has one, and a key=value conninfo without the password for the rest, to pass
-// as `-d` (empty when there is no rest). Throws pgshift::Error when libpq cannot parse `conninfo`.
+// libpq environment variables (PGHOST, PGPORT, PGUSER, PGPASSWORD, PGSSLMODE, ...) for every setting
+// that has one, and a key=value conninfo of the database name and the rest, never the password, to
+// pass as `-d` (empty when there is nothing to pass). Throws pgshift::Error when libpq cannot parse `conninfo`.
 struct ToolConnection {
   std::map<std::string, std::string> env;
   std::string conninfo;
