@@ -48,9 +48,10 @@ WHERE c.relkind IN ('r', 'p') AND c.relpersistence <> 't'
   AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d
                   WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')
   AND ($1::jsonb IS NULL OR c.oid IN (
-        SELECT t.relid FROM pg_catalog.pg_class p
-        JOIN pg_catalog.pg_namespace pn ON pn.oid = p.relnamespace,
-        LATERAL pg_catalog.pg_partition_tree(p.oid) t
+        -- the named tables, and every partition below a partitioned one (an empty tree otherwise)
+        SELECT coalesce(t.relid, p.oid) FROM pg_catalog.pg_class p
+        JOIN pg_catalog.pg_namespace pn ON pn.oid = p.relnamespace
+        LEFT JOIN LATERAL pg_catalog.pg_partition_tree(p.oid) t ON true
         WHERE pn.nspname || '.' || p.relname IN (SELECT jsonb_array_elements_text($1::jsonb))))
 ORDER BY n.nspname, c.relname
 )sql";
