@@ -2,6 +2,7 @@
 // their manifests, oldest first (executor/backup_manifest.hpp). No database connection.
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <iostream>
 #include <memory>
 
@@ -40,17 +41,26 @@ void print_json(const std::vector<executor::BackupEntry>& entries) {
 }
 
 void print_text(const std::vector<executor::BackupEntry>& entries) {
-  std::cout << fmt::format("{:<52}  {:<16}  {:<17}  {:<20}  {:>9}  {:>6}  {}\n", "FILE", "DATABASE", "MIGRATION",
-                           "CREATED (UTC)", "SIZE", "TABLES", "VERIFIED");
+  size_t file_w = 4, db_w = 8;
+  for (const auto& e : entries) {
+    file_w = std::max(file_w, e.dump_path.empty() ? e.manifest_path.filename().string().size() : e.manifest.file.size());
+    db_w = std::max(db_w, e.manifest.database.size());
+  }
+  auto row = [&](const std::string& file, const std::string& database, const std::string& migration,
+                 const std::string& created, const std::string& size, const std::string& tables,
+                 const std::string& verified) {
+    std::cout << fmt::format("{:<{}}  {:<{}}  {:<17}  {:<20}  {:>9}  {:>6}  {}\n", file, file_w, database, db_w,
+                             migration, created, size, tables, verified);
+  };
+  row("FILE", "DATABASE", "MIGRATION", "CREATED (UTC)", "SIZE", "TABLES", "VERIFIED");
   for (const auto& e : entries) {
     if (e.dump_path.empty()) {  // the manifest itself is unreadable
-      std::cout << fmt::format("{:<52}  {}\n", e.manifest_path.filename().string(), e.problem);
+      row(e.manifest_path.filename().string(), "-", "-", "-", "-", "-", "no: " + e.problem);
       continue;
     }
     const auto& m = e.manifest;
-    std::cout << fmt::format("{:<52}  {:<16}  {:<17}  {:<20}  {:>9}  {:>6}  {}\n", m.file, m.database,
-                             migration_of(m), m.created_at, executor::format_bytes(m.size_bytes), m.tables.size(),
-                             e.problem.empty() ? "yes" : "no: " + e.problem);
+    row(m.file, m.database, migration_of(m), m.created_at, executor::format_bytes(m.size_bytes),
+        std::to_string(m.tables.size()), e.problem.empty() ? "yes" : "no: " + e.problem);
   }
 }
 

@@ -47,8 +47,12 @@ std::string_view backup_scope_name(BackupScope scope) {
 }
 
 std::optional<BackupScope> parse_backup_scope(std::string_view text) {
-  if (text == "database") return BackupScope::database;
-  if (text == "tables") return BackupScope::tables;
+  if (text == "database") {
+    return BackupScope::database;
+  }
+  if (text == "tables") {
+    return BackupScope::tables;
+  }
   return std::nullopt;
 }
 

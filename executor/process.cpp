@@ -67,11 +67,15 @@ struct Pipe {
     close_write();
   }
   void close_read() {
-    if (read >= 0) ::close(read);
+    if (read >= 0) {
+      ::close(read);
+    }
     read = -1;
   }
   void close_write() {
-    if (write >= 0) ::close(write);
+    if (write >= 0) {
+      ::close(write);
+    }
     write = -1;
   }
 };
@@ -128,8 +132,12 @@ ProcessResult run_process(const ProcessSpec& spec) {
       if (out.read >= 0 || err.read >= 0) {
         pollfd fds[2] = {{out.read, POLLIN, 0}, {err.read, POLLIN, 0}};
         if (poll(fds, 2, timeout) > 0) {
-          if (fds[0].revents != 0) drain(out, result.out, spec.max_output);
-          if (fds[1].revents != 0) drain(err, result.err, spec.max_output);
+          if (fds[0].revents != 0) {
+            drain(out, result.out, spec.max_output);
+          }
+          if (fds[1].revents != 0) {
+            drain(err, result.err, spec.max_output);
+          }
         }
       } else {
         std::this_thread::sleep_for(std::chrono::milliseconds(std::min(timeout, 5)));

@@ -27,8 +27,12 @@ uint32_t rotr(uint32_t x, int n) { return (x >> n) | (x << (32 - n)); }
 // Walton/Gulley): four rounds per step, two sha256rnds2 each, msg1/msg2 preparing later words.
 bool has_sha_extensions() {
   unsigned a = 0, b = 0, c = 0, d = 0;
-  if (__get_cpuid_count(7, 0, &a, &b, &c, &d) == 0 || (b & (1u << 29)) == 0) return false;  // SHA
-  if (__get_cpuid(1, &a, &b, &c, &d) == 0) return false;
+  if (__get_cpuid_count(7, 0, &a, &b, &c, &d) == 0 || (b & (1u << 29)) == 0) {  // SHA
+    return false;
+  }
+  if (__get_cpuid(1, &a, &b, &c, &d) == 0) {
+    return false;
+  }
   return (c & (1u << 19)) != 0 && (c & (1u << 9)) != 0;  // SSE4.1, SSSE3
 }
 
@@ -47,12 +51,18 @@ __attribute__((target("sha,sse4.1,ssse3"))) void transform_sha_ni(uint32_t state
       __m128i& cur = msg[g % 4];
       __m128i& prev = msg[(g + 3) % 4];
       __m128i& next = msg[(g + 1) % 4];
-      if (g < 4) cur = _mm_shuffle_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(data + 16 * g)), mask);
+      if (g < 4) {
+        cur = _mm_shuffle_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(data + 16 * g)), mask);
+      }
       __m128i m = _mm_add_epi32(cur, _mm_loadu_si128(reinterpret_cast<const __m128i*>(&k_round[4 * g])));
       state1 = _mm_sha256rnds2_epu32(state1, state0, m);
-      if (g >= 3 && g <= 14) next = _mm_sha256msg2_epu32(_mm_add_epi32(next, _mm_alignr_epi8(cur, prev, 4)), cur);
+      if (g >= 3 && g <= 14) {
+        next = _mm_sha256msg2_epu32(_mm_add_epi32(next, _mm_alignr_epi8(cur, prev, 4)), cur);
+      }
       state0 = _mm_sha256rnds2_epu32(state0, state1, _mm_shuffle_epi32(m, 0x0E));
-      if (g >= 1 && g <= 12) prev = _mm_sha256msg1_epu32(prev, cur);
+      if (g >= 1 && g <= 12) {
+        prev = _mm_sha256msg1_epu32(prev, cur);
+      }
     }
     state0 = _mm_add_epi32(state0, abef);
     state1 = _mm_add_epi32(state1, cdgh);
@@ -102,7 +112,9 @@ void Sha256::transform_blocks(const uint8_t* blocks, size_t count) {
     return;
   }
 #endif
-  for (size_t i = 0; i < count; ++i) transform(blocks + 64 * i);
+  for (size_t i = 0; i < count; ++i) {
+    transform(blocks + 64 * i);
+  }
 }
 
 void Sha256::update(const void* data, size_t size) {

@@ -65,7 +65,9 @@ TEST_CASE("a backup taken while rows are inserted restores to exactly the rows i
   opts.dir = dir.path;
   std::vector<executor::TransferProgress> progress;
   opts.on_event = [&](const executor::Event& e) {
-    if (e.kind == executor::EventKind::transfer_progress) progress.push_back(*e.transfer);
+    if (e.kind == executor::EventKind::transfer_progress) {
+      progress.push_back(*e.transfer);
+    }
   };
   executor::BackupResult b;
   try {
