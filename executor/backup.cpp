@@ -165,7 +165,12 @@ ProcessResult dump_while_counting(Snapshot& tx, pqxx::connection& conn, std::vec
   }
   counter.join();
   if (r.exit_code == 0 && count_error) {
-    std::rethrow_exception(count_error);
+    try {
+      std::rethrow_exception(count_error);
+    } catch (const pqxx::sql_error& e) {
+      throw Error(fmt::format("the backup failed: counting the rows in its snapshot: {}", util::trim(e.what())), {},
+                  k_hint);
+    }
   }
   return r;
 }
