@@ -322,6 +322,9 @@ ApplyResult apply(pqxx::connection& conn, const planner::Plan& plan, const Apply
     result.migration_id = in_flight->summary.id;
     result.resumed = true;
     states = in_flight->steps;
+    if (backup) {
+      ensure_state(conn);  // a migration started by an older pgshift: its table may lack the backup column
+    }
     write_state(conn, [&](pqxx::transaction_base& tx) {
       set_migration_status(tx, result.migration_id, "in_progress", in_flight->summary.last_phase, false);
       if (backup) {

@@ -3,7 +3,7 @@
 # without destructive steps, and none for `--through add` of a plan whose drop comes later, but one
 # when the migration is continued into its drop (named after the migration); --backup always backs up
 # once, and the continued migration takes no second one; --backup-scope tables dumps only the plan's
-# tables. A state table from before the backup column gets it on the next apply.
+# tables. A state table from before the backup column gets it on the next apply, new or continued.
 set -euo pipefail
 source "$(dirname "$0")/../support/cli_common.sh"
 db=bk_policy_$$
@@ -52,10 +52,12 @@ apply -f "$work/both.yaml" --backup-dir "$work/b1" || fail "auto apply of an add
 ! grep -q "ackup" "$work/apply.txt" || fail "a plan without destructive steps mentions a backup"
 [[ $(backup_of 2) == NULL ]] || fail "auto without destructive steps recorded $(backup_of 2)"
 
-# auto: --through add takes none; continuing into the drop takes one, named after the migration.
+# auto: --through add takes none; continuing into the drop takes one, named after the migration (and
+# recorded even when the migration was started by a pgshift without the backup column).
 reset_db
 apply -f "$work/both.yaml" --through add --backup-dir "$work/b2" || fail "auto --through add"
 [[ $(count "$work/b2") -eq 0 && $(backup_of 1) == NULL ]] || fail "--through add took a backup"
+psql -X -q -d "$base/$db" -c "ALTER TABLE pgshift.migrations DROP COLUMN backup"
 apply -f "$work/both.yaml" --backup-dir "$work/b2" || fail "auto continuing"
 [[ $(count "$work/b2") -eq 1 ]] || fail "continuing into the drop took no backup"
 ls "$work/b2" | grep -q "^${db}-migration-1-.*Z\.dump$" || { ls "$work/b2"; fail "the backup is not named after migration 1"; }
