@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # apply with a dropped column takes a verified backup first: the dump and its manifest are in
 # --backup-dir, the manifest's SHA-256 is the file's, its row counts are the live ones, the migration
-# row records the backup, --backup-command sees both paths; the password reaches pg_dump through
+# row records the backup (and `status` shows it), --backup-command sees both paths; the password reaches pg_dump through
 # PGPASSWORD, never its arguments or pgshift's output; `pgshift backups` lists the backup.
 set -euo pipefail
 source "$(dirname "$0")/../support/cli_common.sh"
@@ -70,6 +70,7 @@ sha=$(sha256sum "$dump" | cut -d' ' -f1)
 left=$(psql -X -At -d "$base/$db" -c "SELECT count(*) FROM information_schema.columns WHERE table_name = 'Users' AND column_name = 'full name'")
 [[ $left -eq 0 ]] || fail "the column was not dropped"
 
+"$pg" status --db "$base/$db" | grep -qF "backup: $dump (verified)" || fail "status does not show the backup"
 "$pg" backups --backup-dir "$work/backups" > "$work/list.txt" 2>&1 || { cat "$work/list.txt"; fail "backups exited non-zero"; }
 grep -F "$(basename "$dump")" "$work/list.txt" | grep -q " yes$" || { cat "$work/list.txt"; fail "backups does not list it as verified"; }
 "$pg" backups --backup-dir "$work/backups" --format json > "$work/list.json"

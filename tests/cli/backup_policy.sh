@@ -43,6 +43,7 @@ grep -q "Backup: none (--no-backup), although steps delete data." "$work/apply.t
 grep -q "no backup taken (--no-backup)" "$work/apply.txt" || fail "--no-backup not reported"
 [[ $(backup_of 1) == '{"reason": "--no-backup", "skipped": true}' ]] || fail "--no-backup recorded as $(backup_of 1)"
 [[ $(count "$work/b1") -eq 0 ]] || fail "--no-backup wrote a backup"
+"$pg" status --db "$base/$db" | grep -q "backup: skipped (--no-backup)" || fail "status does not show the skip"
 
 # A state table from before the column: read-only commands still work, the next apply adds it.
 psql -X -q -d "$base/$db" -c "ALTER TABLE pgshift.migrations DROP COLUMN backup"
