@@ -262,6 +262,26 @@ void verify(BackupManifest& m, const PgTool& pg_restore, const fs::path& dump, c
   m.verify_s = std::chrono::duration<double>(Clock::now() - began).count();
 }
 
+// The manifest's description of the database and of what asked for the backup.
+BackupManifest start_manifest(Snapshot& tx, const PgTool& pg_dump, const BackupOptions& opts) {
+  BackupManifest m;
+  auto db = tx.exec1(
+      "SELECT datname, pg_catalog.pg_encoding_to_char(encoding), datcollate, datctype FROM pg_catalog.pg_database "
+      "WHERE datname = current_database()");
+  m.database = db[0].c_str();
+  m.encoding = db[1].c_str();
+  m.lc_collate = db[2].c_str();
+  m.lc_ctype = db[3].c_str();
+  std::string version = tx.exec1("SHOW server_version")[0].c_str();
+  m.server_version = version.substr(0, version.find(' '));  // "15.20 (Debian ...)"
+  m.pg_dump_version = pg_dump.version;
+  m.migration_id = opts.migration_id;
+  m.plan_fingerprint = opts.plan_fingerprint;
+  m.scope = opts.scope;
+  m.compression = k_compression;
+  return m;
+}
+
 }  // namespace
 
 std::vector<int64_t> exact_row_counts(pqxx::transaction_base& tx, const std::vector<schema::QualifiedName>& tables) {
@@ -303,21 +323,7 @@ BackupResult take_backup(pqxx::connection& conn, const BackupOptions& opts) {
   ToolConnection tool_conn = tool_connection(opts.conninfo);
 
   Snapshot tx(conn, "pgshift_backup");
-  BackupManifest m;
-  auto db = tx.exec1(
-      "SELECT datname, pg_catalog.pg_encoding_to_char(encoding), datcollate, datctype FROM pg_catalog.pg_database "
-      "WHERE datname = current_database()");
-  m.database = db[0].c_str();
-  m.encoding = db[1].c_str();
-  m.lc_collate = db[2].c_str();
-  m.lc_ctype = db[3].c_str();
-  m.server_version = tx.exec1("SHOW server_version")[0].c_str();
-  m.server_version = m.server_version.substr(0, m.server_version.find(' '));
-  m.pg_dump_version = pg_dump.version;
-  m.migration_id = opts.migration_id;
-  m.plan_fingerprint = opts.plan_fingerprint;
-  m.scope = opts.scope;
-  m.compression = k_compression;
+  BackupManifest m = start_manifest(tx, pg_dump, opts);
   std::string snapshot = tx.exec1("SELECT pg_catalog.pg_export_snapshot()")[0].c_str();
   auto tables = list_tables(tx, opts, m.scope);
   if (m.scope == BackupScope::tables && tables.empty()) {
