@@ -1,7 +1,10 @@
 // `pgshift apply [--db URL] (-f FILE|DIR | PLAN.json) [--through PHASE] [--yes] [--allow-hazards LIST|all]
 // [--lock-timeout MS] [--statement-timeout MS] [--batch-size N] [--batch-delay MS] [--wait-for-quiet S]
-// [--role NAME]...`: plans (or reads a saved plan), shows it, asks, and applies it (executor/apply.hpp).
-// A migration in flight for the same desired schema is continued from its saved plan.
+// [--role NAME]... [--backup auto|always | --no-backup] [--backup-dir DIR] [--backup-scope database|tables]
+// [--backup-command CMD]`: plans (or reads a saved plan), shows it, asks, and applies it
+// (executor/apply.hpp), taking a verified backup first when a step deletes data, rewrites a table or
+// cannot be undone (executor/backup.hpp, docs/backups.md). A migration in flight for the same desired
+// schema is continued from its saved plan.
 #include <unistd.h>
 
 #include <algorithm>
@@ -41,6 +44,11 @@ struct ApplyCliOptions {
   int batch_delay_ms = 0;
   int wait_for_quiet_s = 0;
   std::vector<std::string> roles;
+  std::string backup = "auto";
+  bool no_backup = false;
+  std::string backup_dir = executor::k_default_backup_dir;
+  std::string backup_scope = "database";
+  std::string backup_command;
   CLI::Option* lock_timeout = nullptr;
   CLI::Option* statement_timeout = nullptr;
   CLI::Option* batch_size_opt = nullptr;
@@ -176,7 +184,37 @@ executor::ApplyOptions apply_options(const ApplyCliOptions& o) {
   }
   a.batch_delay_ms = o.batch_delay_ms;
   a.wait_for_quiet_s = o.wait_for_quiet_s;
+  executor::BackupPolicy backup;
+  backup.mode = o.no_backup            ? executor::BackupMode::never
+                : o.backup == "always" ? executor::BackupMode::always
+                                       : executor::BackupMode::automatic;
+  backup.options.conninfo = resolve_db_url(o.db);
+  backup.options.dir = o.backup_dir;
+  backup.options.pg_bin = pg_bin_dir();
+  backup.options.scope = executor::parse_backup_scope(o.backup_scope).value_or(executor::BackupScope::database);
+  backup.command = o.backup_command;
+  a.backup = std::move(backup);
   return a;
+}
+
+// One line under the plan: whether a backup comes first, and why.
+void print_backup_intent(const Resolved& r, const executor::ApplyOptions& a) {
+  const auto* states = r.in_flight && r.continuing ? &r.in_flight->steps : nullptr;
+  if (states != nullptr && executor::has_backup(r.in_flight->summary.backup)) {
+    std::cout << "\nBackup: migration " << r.in_flight->summary.id << " already has one ("
+              << r.in_flight->summary.backup->value("file", "") << ").\n";
+    return;
+  }
+  auto reasons = executor::backup_reasons(r.plan, states, a.through);
+  if (a.backup->mode == executor::BackupMode::never) {
+    std::cout << "\nBackup: none (--no-backup)" << (reasons.empty() ? "" : ", although steps delete data") << ".\n";
+  } else if (a.backup->mode == executor::BackupMode::always || !reasons.empty()) {
+    std::cout << "\nBackup: a verified pg_dump of the "
+              << (a.backup->options.scope == executor::BackupScope::tables ? "plan's tables" : "database")
+              << " into " << a.backup->options.dir.string() << " before the first step"
+              << (reasons.empty() ? " (--backup always)" : " (steps delete data, rewrite tables or cannot be undone)")
+              << ".\n";
+  }
 }
 
 void print_outcome(const executor::ApplyResult& result) {
@@ -211,6 +249,7 @@ void run_apply(const ApplyCliOptions& o) {
               << " steps done) with its saved plan.\n\n";
   }
   std::cout << planner::render_text(r.plan, {.color = use_color()}) << std::flush;
+  print_backup_intent(r, apply_opts);
   executor::check_permissions(r.plan, r.in_flight && r.continuing ? &r.in_flight->steps : nullptr, apply_opts);
   if (!o.yes && !confirm("\nApply this plan?")) {
     std::cout << "Apply cancelled.\n";
@@ -255,6 +294,18 @@ void setup_apply(CLI::App& app) {
                   "Wait up to this many seconds for sessions blocking the plan's tables to finish")
       ->check(CLI::NonNegativeNumber);
   cmd->add_option("--role", opts->roles, "Also manage grants to this role (as given to `pgshift plan`)");
+  auto* backup = cmd->add_option("--backup", opts->backup,
+                                 "auto: a verified backup before steps that delete data, rewrite tables or cannot "
+                                 "be undone (default); always: before any change")
+                     ->check(CLI::IsMember({"auto", "always"}));
+  cmd->add_flag("--no-backup", opts->no_backup, "Take no backup (recorded on the migration)")->excludes(backup);
+  cmd->add_option("--backup-dir", opts->backup_dir, "Where backups go (default: .pgshift/backups)");
+  cmd->add_option("--backup-scope", opts->backup_scope,
+                  "database (default) or tables: only the tables the plan changes")
+      ->check(CLI::IsMember({"database", "tables"}));
+  cmd->add_option("--backup-command", opts->backup_command,
+                  "Run with /bin/sh after a verified backup, with $PGSHIFT_BACKUP_FILE and $PGSHIFT_BACKUP_MANIFEST "
+                  "set; a non-zero exit stops the apply before any change");
   cmd->callback([opts] { run_apply(*opts); });
 }
 

@@ -28,6 +28,11 @@ std::string describe(const executor::MigrationSummary& m) {
   if (!m.finished_at.empty()) {
     out += "\n  finished " + m.finished_at;
   }
+  if (m.backup && m.backup->contains("file")) {
+    out += "\n  backup: " + m.backup->value("file", "") + (m.backup->value("verified", false) ? " (verified)" : "");
+  } else if (m.backup && m.backup->value("skipped", false)) {
+    out += "\n  backup: skipped (" + m.backup->value("reason", "") + ")";
+  }
   return out + "\n";
 }
 

@@ -31,4 +31,9 @@ std::unique_ptr<pqxx::connection> open_db(const std::string& flag_value) {
   return executor::connect(resolve_db_url(flag_value));
 }
 
+std::string pg_bin_dir() {
+  const char* value = std::getenv("PGSHIFT_PG_BIN");
+  return value == nullptr ? "" : value;
+}
+
 }  // namespace pgshift::cli

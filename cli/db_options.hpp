@@ -15,5 +15,7 @@ std::string resolve_db_url(const std::string& flag_value);
 // Resolves and connects; on failure throws pgshift::Error (host/port tried, server message, hint,
 // password masked).
 std::unique_ptr<pqxx::connection> open_db(const std::string& flag_value);
+// $PGSHIFT_PG_BIN: the directory of pg_dump and pg_restore to use for backups and restores ("" = search).
+std::string pg_bin_dir();
 
 }  // namespace pgshift::cli

@@ -9,6 +9,7 @@
 #include <set>
 #include <string>
 
+#include "executor/backup.hpp"
 #include "executor/events.hpp"
 #include "executor/state.hpp"
 #include "executor/step_error.hpp"
@@ -26,6 +27,11 @@ struct ApplyOptions {
   int max_lock_retries = 8;                       // retries of a step or batch after 55P03 / 40P01
   int wait_for_quiet_s = 0;                       // preflight: wait this long for blocking sessions
   EventSink on_event;                             // may be empty
+  // nullopt: no backup and nothing recorded about one (library callers, tests). Else, before the
+  // first step: BackupMode::automatic backs up when backup_reasons() finds a step, always backs up,
+  // never records the skip on the migration. A migration continued that already has a backup
+  // takes no other.
+  std::optional<BackupPolicy> backup;
   // Test seam, called before each step that is about to run: returning false throws Interrupted
   // (a simulated crash: nothing more is written). May be empty.
   std::function<bool(const std::string& step_id)> before_step;
@@ -40,6 +46,7 @@ struct ApplyResult {
   int steps_run = 0;                         // steps run by this call (including ones recognised as already done)
   int steps_skipped = 0;                     // done before this call
   int steps_remaining = 0;                   // left for a later apply (past `through`)
+  std::optional<BackupResult> backup;        // the backup this call took
 };
 
 // Applies `plan`. In order:
@@ -51,8 +58,11 @@ struct ApplyResult {
 //     `pgshift rollback`");
 //  4. refuses, before any step, when a step still to run has a hazard needing permission
 //     (planner::hazard_needs_permission) that is not in allowed_hazards, naming every such step;
-//  5. preflight (preflight.hpp), then creates the state schema on first use and records the migration;
-//  6. runs each step not done whose phase is at or before `through`: transactional steps in their own
+//  5. preflight (preflight.hpp) and the steps' read-only prechecks;
+//  6. the backup options.backup asks for (backup.hpp), and its --backup-command: a failure throws
+//     pgshift::Error before anything is written (no state schema, no migration row);
+//  7. creates the state schema on first use and records the migration, with its backup record;
+//  8. runs each step not done whose phase is at or before `through`: transactional steps in their own
 //     transaction with SET LOCAL lock_timeout / statement_timeout / search_path = public /
 //     check_function_bodies = off and the state update; non-transactional ones in autocommit (on a
 //     retry or resume: done_check_sql first, true = done; else cleanup_sql, then again); backfills

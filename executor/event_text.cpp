@@ -49,6 +49,7 @@ std::string event_text(const Event& e, int max_lock_retries) {
     case EventKind::step_failed:  // the error that follows says what and why
       return fmt::format("    failed after {} attempt(s) (SQLSTATE {})\n", e.attempt, e.sqlstate);
     case EventKind::backfill_progress:
+    case EventKind::transfer_progress:
       return "";
     case EventKind::phase_finished:
       return fmt::format("--- phase {} done\n", phase);
@@ -64,6 +65,16 @@ void EventPrinter::operator()(const Event& e) {
     std::string text = m_progress.update(e.step_id, *e.progress);
     if (!text.empty()) {
       m_write(text);
+    }
+    return;
+  }
+  if (e.kind == EventKind::transfer_progress && e.transfer) {
+    std::string text = m_progress.update(e.step_id, *e.transfer);
+    if (!text.empty()) {
+      m_write(text);
+    }
+    if (e.transfer->finished) {
+      finish();
     }
     return;
   }

@@ -1,4 +1,4 @@
-// What apply and rollback report while they run. The executor never prints: it calls the caller's
+// What apply, rollback, backup and restore report while they run. The executor never prints: it calls the caller's
 // on_event with one of these, and the cli decides how to show it.
 #pragma once
 
@@ -20,6 +20,15 @@ struct BackfillProgress {
   int64_t batches = 0;     // batches committed in this run
   double rows_per_s = 0;
   std::optional<double> eta_s;
+};
+
+// How far a pg_dump or pg_restore has got: bytes written to the dump file, or bytes the restored
+// database has grown by. total_bytes is an estimate (the source's size on the server), 0 when unknown.
+struct TransferProgress {
+  int64_t bytes = 0;
+  int64_t total_bytes = 0;
+  double elapsed_s = 0;
+  bool finished = false;  // the last update of this transfer
 };
 
 // A session that may block the plan's DDL (or be blocked by it): it holds a lock on a table the plan
@@ -44,6 +53,7 @@ enum class EventKind {
   step_failed,        // step_id, sqlstate, message, attempt (the last): the error thrown next says more
   backfill_progress,  // step_id, progress
   phase_finished,     // phase
+  transfer_progress,  // step_id = "pg_dump" | "pg_restore", transfer: about every second while it runs
 };
 
 struct Event {
@@ -56,6 +66,7 @@ struct Event {
   std::string sqlstate;
   double elapsed_s = 0;
   std::optional<BackfillProgress> progress;
+  std::optional<TransferProgress> transfer;
   std::vector<BlockingSession> sessions;
 };
 

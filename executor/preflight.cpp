@@ -56,6 +56,10 @@ std::set<std::string> tables_touched(const planner::Step& step) {
   if (at != std::string::npos) {
     for (const auto& name : util::split(step.lock.substr(at + 4), ',')) {
       std::string t = util::trim(name);
+      // "public.users (brief)", "public.events and its partitions": the table name alone.
+      for (const char* note : {" (", " and its partitions"}) {
+        t = util::trim(t.substr(0, t.find(note)));
+      }
       if (!t.empty()) {
         out.insert(t);
       }

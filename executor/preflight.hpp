@@ -13,7 +13,8 @@
 namespace pgshift::executor {
 
 // The tables a step locks, as unquoted "schema.name": the backfill's table and the names after
-// " on " in Step::lock ("ACCESS EXCLUSIVE on public.users"; several joined by ", ").
+// " on " in Step::lock ("ACCESS EXCLUSIVE on public.users"; several joined by ", "), without the
+// notes after a name (" (brief)", " and its partitions").
 std::set<std::string> tables_touched(const planner::Step& step);
 
 // Sessions other than ours holding a lock on one of `tables` (unquoted "schema.name"; empty = any

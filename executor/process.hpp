@@ -1,27 +1,37 @@
-// Running a program (pg_dump, pg_restore) with fork + execvp and an argument vector, never through a
-// shell: its standard input fed from a string, its output and errors collected.
+// Running a client program (pg_dump, pg_restore, a user's backup command) as a child process: an
+// argument vector, never a shell unless the caller asks for /bin/sh; extra environment variables on
+// top of ours (how a password reaches pg_dump without showing in `ps`); stdout and stderr captured.
 #pragma once
 
+#include <chrono>
+#include <functional>
+#include <map>
 #include <string>
-#include <utility>
 #include <vector>
-
-#include "executor/cancel.hpp"
 
 namespace pgshift::executor {
 
-struct ProcessResult {
-  int status = 0;   // exit status, or 128 + signal number
-  std::string out;  // standard output
-  std::string err;  // standard error
+struct ProcessSpec {
+  std::vector<std::string> argv;                 // argv[0] is looked up in PATH when it has no '/'
+  std::map<std::string, std::string> env;        // set (or replaced) in the child's environment
+  std::chrono::milliseconds tick_interval{1000};  // how often `tick` is called while the child runs
+  std::function<void()> tick;                    // may be empty; an exception from it kills the child
+  size_t max_output = 16 << 20;                  // bytes of stdout (and of stderr) kept; the rest is dropped
+  std::string input;  // written to the child's standard input (then closed); empty: stdin is /dev/null
 };
 
-// Runs argv[0] (looked up in PATH when it has no '/') with `env` added to (or replacing in) our
-// environment, `input` on its standard input. Waits for it; every 100 ms checks `cancelled`, and then
-// kills the child (SIGTERM), waits for it and throws Cancelled. Throws pgshift::Error when the
-// program cannot be started.
-ProcessResult run_process(const std::vector<std::string>& argv,
-                          const std::vector<std::pair<std::string, std::string>>& env, const std::string& input,
-                          const CancelCheck& cancelled);
+struct ProcessResult {
+  int exit_code = 0;  // 127: could not be started; 128 + N: killed by signal N
+  std::string out, err;
+  double elapsed_s = 0;
+};
+
+// Runs the program with `input` (or /dev/null) on stdin and every other descriptor closed, and waits for it.
+// Throws pgshift::Error only when it cannot be started at all (fork or pipe failure); a program that
+// is missing gives exit_code 127 and "cannot run <name>: ..." in `err`.
+ProcessResult run_process(const ProcessSpec& spec);
+
+// The last `max_lines` non-empty lines of `text`, for error messages.
+std::string tail_lines(const std::string& text, size_t max_lines = 5);
 
 }  // namespace pgshift::executor

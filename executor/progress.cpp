@@ -54,6 +54,35 @@ std::string format_duration(double seconds) {
   return fmt::format("{}:{:02}", s / 60, s % 60);
 }
 
+std::string format_bytes(int64_t bytes) {
+  double b = static_cast<double>(bytes);
+  if (b < 1024) {
+    return fmt::format("{} B", bytes);
+  }
+  if (b < 1024.0 * 1024) {
+    return fmt::format("{:.1f} kB", b / 1024);
+  }
+  if (b < 1024.0 * 1024 * 1024) {
+    return fmt::format("{:.1f} MB", b / (1024.0 * 1024));
+  }
+  return fmt::format("{:.2f} GB", b / (1024.0 * 1024 * 1024));
+}
+
+std::string render_transfer_line(const std::string& label, const TransferProgress& p) {
+  std::string out = fmt::format("{}: {}", label, format_bytes(p.bytes));
+  if (p.total_bytes > 0) {
+    out += fmt::format(" of ~{} ({}%)", format_bytes(p.total_bytes),
+                       std::min<int64_t>(100, p.bytes * 100 / p.total_bytes));
+  } else {
+    out += " written";
+  }
+  if (p.elapsed_s > 0) {
+    out += fmt::format(", {}/s, {}", format_bytes(static_cast<int64_t>(std::llround(p.bytes / p.elapsed_s))),
+                       format_duration(p.elapsed_s));
+  }
+  return out;
+}
+
 std::string render_progress_bar(const std::string& label, const BackfillProgress& p, int width) {
   int pct = percent(p);
   int filled = width * pct / 100;
@@ -73,16 +102,25 @@ ProgressRenderer::ProgressRenderer(bool terminal, std::chrono::milliseconds inte
 
 std::string ProgressRenderer::update(const std::string& label, const BackfillProgress& p,
                                      std::chrono::steady_clock::time_point now) {
-  bool due = !m_last || now - *m_last >= m_interval || final_update(p);
+  return show(final_update(p), m_terminal ? render_progress_bar(label, p) : render_progress_line(label, p), now);
+}
+
+std::string ProgressRenderer::update(const std::string& label, const TransferProgress& p,
+                                     std::chrono::steady_clock::time_point now) {
+  return show(p.finished, render_transfer_line(label, p), now);
+}
+
+std::string ProgressRenderer::show(bool final, const std::string& line, std::chrono::steady_clock::time_point now) {
+  bool due = !m_last || now - *m_last >= m_interval || final;
   if (!due) {
     return "";
   }
   m_last = now;
   if (m_terminal) {
     m_bar_open = true;
-    return "\r" + render_progress_bar(label, p) + "\x1b[K";
+    return "\r" + line + "\x1b[K";
   }
-  return render_progress_line(label, p) + "\n";
+  return line + "\n";
 }
 
 std::string ProgressRenderer::finish() {

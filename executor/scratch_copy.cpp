@@ -33,24 +33,18 @@ std::string pg_program(const std::string& name, int server_major) {
   return best ? (k_pg_lib / std::to_string(*best) / "bin" / name).string() : name;
 }
 
-// The last few lines of a program's errors, for a message.
-std::string tail_lines(const std::string& text, size_t count = 8) {
-  auto lines = util::split(util::trim(text), '\n');
-  if (lines.size() > count) lines.erase(lines.begin(), lines.end() - static_cast<std::ptrdiff_t>(count));
-  return util::join(lines, "\n");
-}
-
 struct Programs {
   std::string pg_dump, pg_restore;
 };
 
 ProcessResult run_checked(const std::vector<std::string>& argv, const ChildConninfo& conn, const std::string& input,
                           const CancelCheck& cancelled, const std::string& what) {
-  std::vector<std::pair<std::string, std::string>> env;
-  if (!conn.password.empty()) env.emplace_back("PGPASSWORD", conn.password);
-  ProcessResult r = run_process(argv, env, input, cancelled);
-  if (r.status != 0) {
-    throw Error(fmt::format("{} failed (exit {}): {}", what, r.status, util::mask_password(tail_lines(r.err))), {},
+  ProcessSpec spec{.argv = argv, .tick_interval = std::chrono::milliseconds(100), .input = input};
+  if (!conn.password.empty()) spec.env["PGPASSWORD"] = conn.password;
+  spec.tick = [&cancelled] { check_cancel(cancelled); };  // Cancelled kills the child (SIGTERM) on its way out
+  ProcessResult r = run_process(spec);
+  if (r.exit_code != 0) {
+    throw Error(fmt::format("{} failed (exit {}): {}", what, r.exit_code, util::mask_password(tail_lines(r.err, 8))), {},
                 fmt::format("the command was: {}", util::mask_password(util::join(argv, " "))));
   }
   return r;

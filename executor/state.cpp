@@ -51,7 +51,9 @@ constexpr const char* k_migration_columns =
     "(SELECT count(*) FROM pgshift.steps s WHERE s.migration_id = m.id), "
     "(SELECT count(*) FROM pgshift.steps s WHERE s.migration_id = m.id AND s.status = 'done'), "
     "(SELECT count(*) FROM pgshift.steps s WHERE s.migration_id = m.id AND s.status = 'failed'), "
-    "(SELECT count(*) FROM pgshift.steps s WHERE s.migration_id = m.id AND s.status = 'reverted')";
+    "(SELECT count(*) FROM pgshift.steps s WHERE s.migration_id = m.id AND s.status = 'reverted'), "
+    // to_jsonb(m): NULL rather than an error on a state table not upgraded yet (read-only commands).
+    "(to_jsonb(m) -> 'backup')::text";
 
 std::string text(const pqxx::field& f) {
   return f.is_null() ? std::string() : std::string(f.c_str());
@@ -73,6 +75,9 @@ MigrationSummary read_summary(const pqxx::row& r) {
   m.steps_done = r[11].as<int>();
   m.steps_failed = r[12].as<int>();
   m.steps_reverted = r[13].as<int>();
+  if (!r[14].is_null() && std::string_view(r[14].c_str()) != "null") {
+    m.backup = nlohmann::json::parse(r[14].c_str());
+  }
   return m;
 }
 
@@ -173,6 +178,13 @@ void ensure_state(pqxx::connection& conn) {
   } else {
     check_version(tx);
   }
+  // Additive changes within version 1, which older pgshift versions read past.
+  auto has_backup = tx.exec(
+      "SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = 'pgshift.migrations'::regclass "
+      "AND attname = 'backup' AND NOT attisdropped");
+  if (has_backup.empty()) {
+    tx.exec("ALTER TABLE pgshift.migrations ADD COLUMN IF NOT EXISTS backup jsonb");
+  }
   // Future layouts migrate here, one version at a time.
   tx.commit();
 }
@@ -189,7 +201,7 @@ std::optional<Migration> load_migration(pqxx::transaction_base& tx, bool or_last
   }
   Migration m;
   m.summary = read_summary(rows[0]);
-  m.plan = planner::plan_from_json(nlohmann::json::parse(rows[0][14].c_str()));
+  m.plan = planner::plan_from_json(nlohmann::json::parse(rows[0][15].c_str()));
   m.steps = load_steps(tx, m.summary.id);
   if (m.steps.size() != m.plan.steps.size()) {
     throw Error(fmt::format("pgshift state of migration {} is inconsistent: {} step rows for {} plan steps",
@@ -209,6 +221,10 @@ int64_t insert_migration(pqxx::transaction_base& tx, const planner::Plan& plan) 
                    static_cast<int>(i), plan.steps[i].id, std::string(planner::phase_name(plan.steps[i].phase)));
   }
   return id;
+}
+
+void set_migration_backup(pqxx::transaction_base& tx, int64_t id, const nlohmann::json& backup) {
+  tx.exec_params("UPDATE pgshift.migrations SET backup = $2::jsonb WHERE id = $1", id, backup.dump());
 }
 
 void set_migration_status(pqxx::transaction_base& tx, int64_t id, std::string_view status,

@@ -1,7 +1,9 @@
 // The migration state pgshift keeps in the target database, schema `pgshift`:
 //   pgshift.state_version(version)  the layout version of the tables below (k_state_version)
 //   pgshift.migrations  one row per apply of a plan: the plan JSON, fingerprints, who/when, status
-//                       (in_progress | failed | completed | rolled_back) and the last phase reached
+//                       (in_progress | failed | completed | rolled_back), the last phase reached and
+//                       the backup taken before its first step (jsonb, backup.hpp; added by
+//                       ALTER TABLE ... ADD COLUMN IF NOT EXISTS, so older state tables upgrade in place)
 //   pgshift.steps       one row per plan step: status (pending | running | done | failed | reverted),
 //                       timestamps, attempts, last error, backfill checkpoint (jsonb)
 // A migration is "in flight" while its status is in_progress or failed: `apply` continues it and
@@ -45,6 +47,7 @@ struct MigrationSummary {
   std::string started_at, finished_at;
   std::string current_fingerprint, desired_fingerprint;
   int steps_total = 0, steps_done = 0, steps_failed = 0, steps_reverted = 0;
+  std::optional<nlohmann::json> backup;  // backup_record() / skipped_backup_record(); nullopt = none
 };
 
 struct Status {
@@ -82,6 +85,8 @@ std::optional<Migration> load_migration(pqxx::transaction_base& tx, bool or_last
 // Inserts a migration (in_progress) and its steps (pending); returns its id.
 int64_t insert_migration(pqxx::transaction_base& tx, const planner::Plan& plan);
 
+// Records the backup taken (or skipped) for the migration.
+void set_migration_backup(pqxx::transaction_base& tx, int64_t id, const nlohmann::json& backup);
 void set_migration_status(pqxx::transaction_base& tx, int64_t id, std::string_view status,
                           std::optional<planner::Phase> last_phase, bool finished);
 // status = running, attempts + 1, started_at set on the first attempt.

@@ -15,7 +15,8 @@ class Sha256 {
   std::string hex_digest();  // finalises; call once
 
  private:
-  void transform(const uint8_t* block);
+  void transform(const uint8_t* block);  // portable
+  void transform_blocks(const uint8_t* blocks, size_t count);  // the CPU's SHA instructions when it has them
   uint32_t m_state[8];
   uint64_t m_bits = 0;
   uint8_t m_buffer[64];
