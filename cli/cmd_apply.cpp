@@ -54,26 +54,6 @@ struct ApplyCliOptions {
   CLI::Option* batch_size_opt = nullptr;
 };
 
-// Row estimates and sizes of user tables for the planner's hazard messages (as `pgshift plan` reads them).
-constexpr const char* k_table_stats_sql = R"(
-SELECT n.nspname, c.relname, greatest(c.reltuples, 0)::float8, pg_total_relation_size(c.oid)
-FROM pg_catalog.pg_class c
-JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-WHERE c.relkind IN ('r', 'p', 'm')
-  AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'pgshift', 'pgshift_trash')
-  AND n.nspname NOT LIKE 'pg\_toast%' AND n.nspname NOT LIKE 'pg\_temp%'
-)";
-
-std::map<schema::QualifiedName, planner::TableStats> read_table_stats(pqxx::connection& conn) {
-  std::map<schema::QualifiedName, planner::TableStats> stats;
-  pqxx::read_transaction tx{conn};
-  for (const auto& row : tx.exec(k_table_stats_sql)) {
-    stats[{row[0].as<std::string>(), row[1].as<std::string>()}] = {row[2].as<double>(), row[3].as<int64_t>()};
-  }
-  tx.commit();
-  return stats;
-}
-
 bool use_color() {
   const char* no_color = std::getenv("NO_COLOR");
   return isatty(STDOUT_FILENO) == 1 && (no_color == nullptr || *no_color == '\0');
@@ -150,7 +130,7 @@ Resolved resolve_plan(pqxx::connection& conn, const ApplyCliOptions& o, const ex
   }
   schema::Database current = introspect::introspect(conn, {{}, desired.managed_roles});
   planner::PlanOptions plan_opts;
-  plan_opts.table_stats = read_table_stats(conn);
+  plan_opts.table_stats = introspect::read_table_stats(conn);
   if (apply_opts.batch_size) {
     plan_opts.batch_size = *apply_opts.batch_size;
   }
@@ -160,7 +140,7 @@ Resolved resolve_plan(pqxx::connection& conn, const ApplyCliOptions& o, const ex
   if (apply_opts.statement_timeout_ms) {
     plan_opts.statement_timeout_ms = *apply_opts.statement_timeout_ms;
   }
-  r.plan = planner::make_plan(current, desired, plan_opts);
+  r.plan = planner::make_plan(std::move(current), std::move(desired), plan_opts);
   return r;
 }
 
