@@ -9,20 +9,19 @@
 // It creates (and drops) public.bench_backfill in the database given; use a scratch database.
 #include <fmt/format.h>
 
-#include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <iostream>
-#include <mutex>
-#include <random>
 #include <thread>
 
+#include "bench/common/workload.hpp"
 #include "executor/apply.hpp"
 #include "executor/connection.hpp"
 #include "util/strings.hpp"
 
 using namespace pgshift;
-using Clock = std::chrono::steady_clock;
+using bench::Clock;
+using bench::Stats;
+using bench::Workload;
 
 namespace {
 
@@ -34,102 +33,6 @@ struct Options {
   int clients = 4;
   bool workload = true;
 };
-
-// An open-loop workload: each client runs a transaction (SELECT + UPDATE of one random row) on a fixed
-// schedule; latency counts from the scheduled start, so time spent waiting on locks shows up in full.
-class Workload {
- public:
-  Workload(const Options& o) : m_opts(o) {}
-  ~Workload() { stop(); }
-
-  void start() {
-    m_stop = false;
-    for (int c = 0; c < m_opts.clients; ++c) {
-      m_threads.emplace_back([this, c] { client(c); });
-    }
-  }
-  void stop() {
-    m_stop = true;
-    for (auto& t : m_threads) {
-      t.join();
-    }
-    m_threads.clear();
-  }
-  // Latencies (ms) of the transactions that finished within [from, to].
-  std::vector<double> latencies(Clock::time_point from, Clock::time_point to) {
-    std::lock_guard<std::mutex> lock(m_mutex);
-    std::vector<double> out;
-    for (const auto& [done, ms] : m_samples) {
-      if (done >= from && done <= to) {
-        out.push_back(ms);
-      }
-    }
-    return out;
-  }
-  int errors() const { return m_errors; }
-  void reset() {
-    std::lock_guard<std::mutex> lock(m_mutex);
-    m_samples.clear();
-    m_errors = 0;
-  }
-
- private:
-  void client(int c) {
-    auto conn = executor::connect(m_opts.db);
-    conn->prepare("r", "SELECT payload FROM public.bench_backfill WHERE id = $1");
-    conn->prepare("u", "UPDATE public.bench_backfill SET k = k + 1 WHERE id = $1");
-    std::mt19937_64 rng(static_cast<uint64_t>(c) * 7919 + 17);
-    std::uniform_int_distribution<int64_t> id(1, m_opts.rows);
-    auto interval = std::chrono::duration_cast<Clock::duration>(
-        std::chrono::duration<double>(static_cast<double>(m_opts.clients) / m_opts.tps));
-    auto next = Clock::now() + interval * c / m_opts.clients;
-    while (!m_stop) {
-      std::this_thread::sleep_until(next);
-      try {
-        pqxx::work tx(*conn);
-        int64_t row = id(rng);
-        tx.exec_prepared("r", row);
-        tx.exec_prepared("u", row);
-        tx.commit();
-      } catch (const std::exception&) {
-        ++m_errors;
-      }
-      auto done = Clock::now();
-      {
-        std::lock_guard<std::mutex> lock(m_mutex);
-        m_samples.emplace_back(done, std::chrono::duration<double, std::milli>(done - next).count());
-      }
-      next += interval;
-    }
-  }
-
-  const Options& m_opts;
-  std::atomic<bool> m_stop{false};
-  std::atomic<int> m_errors{0};
-  std::vector<std::thread> m_threads;
-  std::mutex m_mutex;
-  std::vector<std::pair<Clock::time_point, double>> m_samples;
-};
-
-struct Stats {
-  size_t n = 0;
-  double p50 = 0, p99 = 0, max = 0;
-  size_t over_1s = 0;
-};
-
-Stats stats_of(std::vector<double> v) {
-  Stats s;
-  s.n = v.size();
-  if (v.empty()) {
-    return s;
-  }
-  std::sort(v.begin(), v.end());
-  s.p50 = v[v.size() / 2];
-  s.p99 = v[std::min(v.size() - 1, v.size() * 99 / 100)];
-  s.max = v.back();
-  s.over_1s = static_cast<size_t>(std::count_if(v.begin(), v.end(), [](double ms) { return ms > 1000; }));
-  return s;
-}
 
 void setup_table(pqxx::connection& conn, int64_t rows) {
   pqxx::nontransaction tx(conn);
@@ -184,7 +87,7 @@ Row measure(const Options& o, pqxx::connection& conn, Workload* wl, const std::s
   r.retries = retries;
   if (wl != nullptr) {
     wl->stop();
-    r.wl = stats_of(wl->latencies(t0, t1));
+    r.wl = bench::stats_of(wl->latencies(t0, t1));
     r.errors = wl->errors();
   }
   return r;
@@ -286,7 +189,14 @@ int main(int argc, char** argv) {
     auto idle = run_suite(o, *conn, nullptr, ceiling);
     print_rows("idle", idle, ceiling, o.rows, false);
     if (o.workload) {
-      Workload wl(o);
+      Workload wl(bench::WorkloadOptions{.db = o.db,
+                                         .table = {"public", "bench_backfill"},
+                                         .key = "id",
+                                         .read_column = "payload",
+                                         .update_column = "k",
+                                         .rows = o.rows,
+                                         .tps = o.tps,
+                                         .clients = o.clients});
       auto busy = run_suite(o, *conn, &wl, ceiling);
       print_rows(fmt::format("under a workload of {} tps (point SELECT + UPDATE, {} clients)", o.tps, o.clients), busy,
                  ceiling, o.rows, true);
