@@ -15,6 +15,7 @@
 #include <sstream>
 
 #include "cli/commands.hpp"
+#include "cli/project.hpp"
 #include "cli/db_options.hpp"
 #include "cli/shadow.hpp"
 #include "executor/apply.hpp"
@@ -47,6 +48,7 @@ struct ApplyCliOptions {
   std::string backup = "auto";
   bool no_backup = false;
   std::string backup_dir = executor::k_default_backup_dir;
+  CLI::Option* backup_dir_opt = nullptr;
   std::string backup_scope = "database";
   std::string backup_command;
   CLI::Option* lock_timeout = nullptr;
@@ -130,6 +132,7 @@ Resolved resolve_plan(pqxx::connection& conn, const ApplyCliOptions& o, const ex
   }
   schema::Database current = introspect::introspect(conn, {{}, desired.managed_roles});
   planner::PlanOptions plan_opts;
+  apply_project(plan_opts);
   plan_opts.table_stats = introspect::read_table_stats(conn);
   if (apply_opts.batch_size) {
     plan_opts.batch_size = *apply_opts.batch_size;
@@ -152,7 +155,10 @@ executor::ApplyOptions apply_options(const ApplyCliOptions& o) {
       throw Error("unknown phase \"" + o.through + "\" for --through", {}, "phases: add, backfill, switch, drop");
     }
   }
-  a.allowed_hazards = executor::parse_hazard_list(o.allow_hazards);
+  // Flags win; pgshift.yaml fills in what they leave out.
+  const Project& p = project();
+  a.allowed_hazards = executor::parse_hazard_list(
+      !o.allow_hazards.empty() ? o.allow_hazards : util::join(p.allowed_hazards, ","));
   if (*o.lock_timeout) {
     a.lock_timeout_ms = o.lock_timeout_ms;
   }
@@ -162,14 +168,14 @@ executor::ApplyOptions apply_options(const ApplyCliOptions& o) {
   if (*o.batch_size_opt) {
     a.batch_size = o.batch_size;
   }
-  a.batch_delay_ms = o.batch_delay_ms;
+  a.batch_delay_ms = o.batch_delay_ms > 0 ? o.batch_delay_ms : p.batch_delay_ms.value_or(0);
   a.wait_for_quiet_s = o.wait_for_quiet_s;
   executor::BackupPolicy backup;
   backup.mode = o.no_backup            ? executor::BackupMode::never
                 : o.backup == "always" ? executor::BackupMode::always
                                        : executor::BackupMode::automatic;
   backup.options.conninfo = resolve_db_url(o.db);
-  backup.options.dir = o.backup_dir;
+  backup.options.dir = (o.backup_dir_opt != nullptr && *o.backup_dir_opt) || !p.backup_dir ? o.backup_dir : *p.backup_dir;
   backup.options.pg_bin = pg_bin_dir();
   backup.options.scope = executor::parse_backup_scope(o.backup_scope).value_or(executor::BackupScope::database);
   backup.command = o.backup_command;
@@ -211,9 +217,12 @@ void print_outcome(const executor::ApplyResult& result) {
                "(or `pgshift rollback`).\n";
 }
 
-void run_apply(const ApplyCliOptions& o) {
+void run_apply(const ApplyCliOptions& given) {
+  ApplyCliOptions o = given;
+  if (o.file.empty() && o.plan_file.empty() && project().schema) o.file = *project().schema;
   if (o.file.empty() == o.plan_file.empty()) {
-    throw Error("give the desired schema with -f FILE|DIR, or a saved plan PLAN.json (one of them)");
+    throw Error("give the desired schema with -f FILE|DIR, or a saved plan PLAN.json (one of them)", {},
+                o.file.empty() ? "or set `schema:` in pgshift.yaml" : "");
   }
   executor::ApplyOptions apply_opts = apply_options(o);
   auto conn = open_db(o.db);
@@ -279,7 +288,7 @@ void setup_apply(CLI::App& app) {
                                  "be undone (default); always: before any change")
                      ->check(CLI::IsMember({"auto", "always"}));
   cmd->add_flag("--no-backup", opts->no_backup, "Take no backup (recorded on the migration)")->excludes(backup);
-  cmd->add_option("--backup-dir", opts->backup_dir, "Where backups go (default: .pgshift/backups)");
+  opts->backup_dir_opt = cmd->add_option("--backup-dir", opts->backup_dir, "Where backups go (default: .pgshift/backups)");
   cmd->add_option("--backup-scope", opts->backup_scope,
                   "database (default) or tables: only the tables the plan changes")
       ->check(CLI::IsMember({"database", "tables"}));

@@ -10,6 +10,7 @@
 #include <memory>
 
 #include "cli/commands.hpp"
+#include "cli/project.hpp"
 #include "cli/db_options.hpp"
 #include "cli/shadow.hpp"
 #include "executor/state.hpp"
@@ -44,7 +45,7 @@ std::optional<planner::MigrationInFlight> migration_in_flight(pqxx::connection& 
 }
 
 void run_drift(const DriftCliOptions& o) {
-  const schema::Database desired = load_desired(o.file, {}, o.db);
+  const schema::Database desired = load_desired(schema_path(o.file), {}, o.db);
   auto conn = open_db(o.db);
   const schema::Database actual = introspect::introspect(*conn, {{}, desired.managed_roles});
   planner::DriftReport report = planner::compute_drift(actual, desired, {o.ignore});
@@ -64,7 +65,7 @@ void setup_drift(CLI::App& app) {
   auto opts = std::make_shared<DriftCliOptions>();
   CLI::App* cmd = app.add_subcommand("drift", "Report how the live database differs from the desired schema");
   add_db_option(cmd, opts->db);
-  cmd->add_option("-f,--file", opts->file, "Desired schema: a YAML file or a directory of them")->required();
+  cmd->add_option("-f,--file", opts->file, "Desired schema: a YAML file or a directory of them (default: `schema:` of pgshift.yaml)");
   cmd->add_option("--format", opts->format, "Output format (default: text)")
       ->check(CLI::IsMember({"text", "json", "markdown"}));
   cmd->add_option("--ignore", opts->ignore,

@@ -15,6 +15,7 @@
 #include <sstream>
 
 #include "cli/commands.hpp"
+#include "cli/project.hpp"
 #include "schema/yaml_io.hpp"
 #include "util/error.hpp"
 #include "util/strings.hpp"
@@ -133,7 +134,7 @@ void refuse_dropping_comments(const std::vector<FileChange>& changes) {
 }
 
 void run_fmt(const FmtCliOptions& o) {
-  auto files = yaml_files(o.file);
+  auto files = yaml_files(schema_path(o.file));
   auto changes = changes_for(files);
   if (o.check) {
     for (const auto& c : changes) {
@@ -160,7 +161,7 @@ void run_fmt(const FmtCliOptions& o) {
 void setup_fmt(CLI::App& app) {
   auto opts = std::make_shared<FmtCliOptions>();
   CLI::App* cmd = app.add_subcommand("fmt", "Rewrite schema files in canonical form (comments are not kept)");
-  cmd->add_option("-f,--file", opts->file, "A YAML file or a directory of them (each file formatted alone)")->required();
+  cmd->add_option("-f,--file", opts->file, "A YAML file or a directory of them, each formatted alone (default: `schema:` of pgshift.yaml)");
   cmd->add_flag("--check", opts->check, "Write nothing; exit 2 when a file would change");
   cmd->add_flag("--force", opts->force, "Rewrite files even when their comments would be lost");
   cmd->callback([opts] { run_fmt(*opts); });

@@ -13,6 +13,7 @@
 #include <memory>
 
 #include "cli/commands.hpp"
+#include "cli/project.hpp"
 #include "cli/db_options.hpp"
 #include "cli/shadow.hpp"
 #include "introspect/introspect.hpp"
@@ -61,10 +62,11 @@ void write_file_atomically(const std::filesystem::path& path, const std::string&
 }
 
 void run_plan(const PlanCliOptions& o) {
-  schema::Database desired = load_desired(o.file, o.roles, o.db);
+  schema::Database desired = load_desired(schema_path(o.file), o.roles, o.db);
   auto conn = open_db(o.db);
   schema::Database current = introspect::introspect(*conn, {{}, desired.managed_roles});
   planner::PlanOptions options;
+  apply_project(options);
   options.table_stats = introspect::read_table_stats(*conn);
   if (o.format == "dot") {
     std::cout << planner::plan_to_dot(current, desired, options);
@@ -92,7 +94,7 @@ void setup_plan(CLI::App& app) {
   auto opts = std::make_shared<PlanCliOptions>();
   CLI::App* cmd = app.add_subcommand("plan", "Show the steps that take the database to the desired schema");
   add_db_option(cmd, opts->db);
-  cmd->add_option("-f,--file", opts->file, "Desired schema: a YAML file or a directory of them")->required();
+  cmd->add_option("-f,--file", opts->file, "Desired schema: a YAML file or a directory of them (default: `schema:` of pgshift.yaml)");
   cmd->add_option("-o,--out", opts->output, "Also write the plan as JSON to this file (for `pgshift apply`)");
   cmd->add_option("--format", opts->format, "Output format (default: text)")
       ->check(CLI::IsMember({"text", "sql", "json", "markdown", "dot"}));

@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "cli/commands.hpp"
+#include "cli/project.hpp"
 #include "schema/yaml_io.hpp"
 
 namespace pgshift::cli {
@@ -36,7 +37,7 @@ std::string summary(const schema::Database& db) {
 }
 
 void run_validate(const ValidateCliOptions& o) {
-  const schema::Database db = schema::load_schema(o.file);  // throws one Error listing every problem
+  const schema::Database db = schema::load_schema(schema_path(o.file));  // throws one Error listing every problem
   std::cout << "ok: " << summary(db) << "\n";
   set_exit_code(k_exit_ok);
 }
@@ -44,7 +45,7 @@ void run_validate(const ValidateCliOptions& o) {
 void setup_validate(CLI::App& app) {
   auto opts = std::make_shared<ValidateCliOptions>();
   CLI::App* cmd = app.add_subcommand("validate", "Check schema files offline (no database)");
-  cmd->add_option("-f,--file", opts->file, "A YAML file or a directory of them")->required();
+  cmd->add_option("-f,--file", opts->file, "A YAML file or a directory of them (default: `schema:` of pgshift.yaml)");
   cmd->callback([opts] { run_validate(*opts); });
 }
 

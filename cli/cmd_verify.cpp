@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "cli/commands.hpp"
+#include "cli/project.hpp"
 #include "cli/db_options.hpp"
 #include "cli/shadow.hpp"
 #include "executor/apply.hpp"
@@ -119,8 +120,9 @@ std::function<bool(const std::string&)> test_pause() {
 }
 
 executor::VerifyOptions verify_options(const VerifyCliOptions& o) {
-  std::string yaml = o.plan_file.empty() && is_json_path(o.file) ? "" : o.file;
-  std::string plan = !o.plan_file.empty() ? o.plan_file : is_json_path(o.file) ? o.file : "";
+  std::string file = o.file.empty() && o.plan_file.empty() && project().schema ? *project().schema : o.file;
+  std::string yaml = o.plan_file.empty() && is_json_path(file) ? "" : file;
+  std::string plan = !o.plan_file.empty() ? o.plan_file : is_json_path(file) ? file : "";
   if (yaml.empty() && plan.empty()) {
     throw Error("give the desired schema with -f FILE|DIR, or a saved plan PLAN.json (or both)");
   }

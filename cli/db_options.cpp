@@ -3,7 +3,9 @@
 #include "cli/db_options.hpp"
 
 #include <cstdlib>
+#include <vector>
 
+#include "cli/project.hpp"
 #include "executor/connection.hpp"
 
 namespace pgshift::cli {
@@ -18,8 +20,11 @@ std::string resolve_db_url(const std::string& flag_value) {
   if (!flag_value.empty()) {
     return flag_value;
   }
-  for (const char* name : {"PGSHIFT_DATABASE_URL", "DATABASE_URL"}) {
-    const char* value = std::getenv(name);
+  std::vector<std::string> names;
+  if (project().database_url_env) names.push_back(*project().database_url_env);  // pgshift.yaml's choice first
+  names.insert(names.end(), {"PGSHIFT_DATABASE_URL", "DATABASE_URL"});
+  for (const auto& name : names) {
+    const char* value = std::getenv(name.c_str());
     if (value != nullptr && *value != '\0') {
       return value;
     }

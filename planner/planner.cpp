@@ -25,6 +25,24 @@ void make_ids_unique(std::vector<PlannedStep>& steps) {
   }
 }
 
+// pgshift.yaml's per-table settings: the batch size of backfills over the table, the lock timeout of
+// every step that uses it.
+void apply_table_overrides(std::vector<PlannedStep>& steps, const PlanOptions& options) {
+  if (options.table_overrides.empty()) return;
+  for (auto& ps : steps) {
+    if (ps.step.backfill) {
+      auto it = options.table_overrides.find(ps.step.backfill->table);
+      if (it != options.table_overrides.end() && it->second.batch_size) ps.step.backfill->batch_size = *it->second.batch_size;
+    }
+    std::optional<int64_t> lock_timeout;
+    for (const auto& [name, o] : options.table_overrides) {
+      if (!o.lock_timeout_ms || !ps.uses.count(key_table(name))) continue;
+      lock_timeout = lock_timeout ? std::min(*lock_timeout, *o.lock_timeout_ms) : *o.lock_timeout_ms;
+    }
+    if (lock_timeout) ps.step.lock_timeout_ms = *lock_timeout;
+  }
+}
+
 struct Passes {
   std::vector<PlannedStep> steps;
   std::vector<std::string> notes;
@@ -48,6 +66,7 @@ Passes run_passes(schema::Database& current, const schema::Database& desired, co
   plan_views(ctx);
   plan_grants(ctx);
   make_ids_unique(ctx.steps);
+  apply_table_overrides(ctx.steps, options);
   out.steps = std::move(ctx.steps);
   out.notes = std::move(ctx.notes);
   return out;

@@ -21,12 +21,23 @@ struct HazardGrading {
   double busy_writes_per_s = 50;       // written rows per second that make a table busy
 };
 
+// Per-table settings (pgshift.yaml `tables:`): a busy table may want smaller batches or a shorter
+// lock timeout than the rest.
+struct TableOverride {
+  std::optional<int> batch_size;
+  std::optional<int64_t> lock_timeout_ms;
+  bool operator==(const TableOverride&) const = default;
+};
+
 struct PlanOptions {
   int batch_size = 10000;
   int64_t lock_timeout_ms = 500;
   int64_t statement_timeout_ms = 0;
   std::map<schema::QualifiedName, TableStats> table_stats;
   HazardGrading grading;
+  // Applied to the steps that use the table: backfills over it take its batch size; steps locking it
+  // take its lock timeout (the smallest one when a step uses several such tables).
+  std::map<schema::QualifiedName, TableOverride> table_overrides;
 };
 
 // Computes the plan. Throws pgshift::Error for changes that cannot be planned (with the object named),
