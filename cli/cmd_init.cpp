@@ -31,21 +31,31 @@ struct InitCliOptions {
 };
 
 std::string starter_project(const std::string& dir) {
-  return "# pgshift project file, written by `pgshift init`.\n"
-         "# NOTE: this file is informational for now: pgshift commands do not read it yet; pass the same\n"
-         "# values as flags (--db, -f, --lock-timeout, --batch-size, --allow-hazards).\n"
+  return "# pgshift project file, written by `pgshift init`. Commands run in this directory read it (or the\n"
+         "# file named by $PGSHIFT_PROJECT); a flag given on the command line always wins. Format: docs/project-file.md.\n"
          "\n"
-         "# Directory (or file) holding the desired schema as YAML (`pgshift plan -f " + dir + "`).\n"
+         "# The desired schema: -f for plan, apply, drift, verify, validate and fmt.\n"
          "schema: " + dir + "\n"
-         "# Environment variable holding the database URL (pgshift reads $PGSHIFT_DATABASE_URL, then\n"
-         "# $DATABASE_URL, when --db is not given).\n"
+         "# The environment variable holding the database URL, tried before $PGSHIFT_DATABASE_URL and\n"
+         "# $DATABASE_URL when --db is not given.\n"
          "database_url_env: DATABASE_URL\n"
-         "# lock_timeout for each DDL step of `pgshift apply`, in milliseconds (retried with backoff).\n"
+         "# lock_timeout of each DDL step of `pgshift apply`, in milliseconds (retried with backoff).\n"
          "lock_timeout_ms: 500\n"
-         "# Rows per batch when backfilling.\n"
+         "# Rows per backfill batch.\n"
          "batch_size: 10000\n"
-         "# Hazards `pgshift apply` may run without asking, e.g. [DELETES_DATA]; empty = none.\n"
-         "allowed_hazards: []\n";
+         "# Hazards `pgshift apply` may run without --allow-hazards, e.g. [DELETES_DATA]; empty = none.\n"
+         "allowed_hazards: []\n"
+         "# Where apply keeps its verified backups.\n"
+         "backup_dir: .pgshift/backups\n"
+         "# How hazards are graded by the live table: a note on a small quiet table, a blocker (needs\n"
+         "# --allow-hazards) for locking hazards on a large or busy one.\n"
+         "hazards:\n"
+         "  small_table_rows: 10000\n"
+         "  large_table_rows: 1000000\n"
+         "  busy_writes_per_second: 50\n"
+         "# Per-table settings, e.g. smaller batches on a hot table:\n"
+         "# tables:\n"
+         "#   public.events: {batch_size: 2000, lock_timeout_ms: 200}\n";
 }
 
 void write_file(const fs::path& path, const std::string& content) {
