@@ -114,7 +114,7 @@ void run_init(const InitCliOptions& o) {
               << "/ was not written; run `pgshift init --db URL --force` or `pgshift inspect --db URL -o "
               << o.dir << "/` to read it from a database.\n";
   } else {
-    std::cout << "Next: edit " << o.dir << "/, then `pgshift plan -f " << o.dir << "`.\n";
+    std::cout << "Next: edit " << o.dir << "/, then `pgshift plan` (pgshift.yaml points it at " << o.dir << "/).\n";
   }
   set_exit_code(k_exit_ok);
 }
