@@ -128,6 +128,13 @@ YamlNode YamlNode::map(bool block, bool collection) {
   return out;
 }
 
+YamlNode YamlNode::deferred(std::function<YamlNode()> build) {
+  YamlNode out(Kind::map, "", false);
+  out.m_block = true;
+  out.m_build = std::move(build);
+  return out;
+}
+
 YamlNode& YamlNode::add(std::string key, YamlNode value) {
   m_entries.emplace_back(std::move(key), std::move(value));
   return *this;
@@ -178,6 +185,10 @@ std::string YamlNode::flow() const {
 }
 
 void YamlNode::emit_value(std::string& out, int indent, size_t prefix) const {
+  if (m_build) {
+    m_build().emit_value(out, indent, prefix);  // built, written and freed here
+    return;
+  }
   if (m_kind == Kind::scalar) {
     if (!m_raw && literal_ok(m_text)) {
       literal_block(out, m_text, indent);

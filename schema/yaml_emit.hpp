@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -29,9 +30,13 @@ class YamlNode {
   // `collection`: a map of named definitions: block style as soon as one definition is a map.
   static YamlNode map(bool block = false, bool collection = false);
 
+  // A block map built only when emitted and freed right after (a table of a large schema): the
+  // whole document is never held as a tree at once.
+  static YamlNode deferred(std::function<YamlNode()> build);
+
   YamlNode& add(std::string key, YamlNode value);  // map entry, returns the map
   YamlNode& push(YamlNode item);                   // list item, returns the list
-  bool empty() const { return m_entries.empty() && m_items.empty(); }
+  bool empty() const { return m_entries.empty() && m_items.empty() && !m_build; }
   Kind kind() const { return m_kind; }
 
   // The document text, ending in a newline.
@@ -51,6 +56,7 @@ class YamlNode {
   bool m_collection = false;
   std::vector<std::pair<std::string, YamlNode>> m_entries;
   std::vector<YamlNode> m_items;
+  std::function<YamlNode()> m_build;  // deferred: a block map made on demand
 };
 
 // A scalar as YAML text: plain when that reads back as the same string, else double-quoted.

@@ -186,7 +186,7 @@ YamlNode schema_node(const Database& db, const Schema& s, bool with_tables) {
   add_kind(m, "types", s.types, composite_node);
   add_kind(m, "sequences", s.sequences, sequence_node);
   if (with_tables) {
-    add_kind(m, "tables", s.tables, [&](const Table& t) { return table_node(db, t); });
+    add_kind(m, "tables", s.tables, [&](const Table& t) { return YamlNode::deferred([&db, &t] { return table_node(db, t); }); });
   }
   add_kind(m, "views", s.views, view_node);
   if (!s.functions.empty()) m.add("functions", functions_node(s.functions));
