@@ -33,6 +33,7 @@ namespace pgshift::cli {
 namespace {
 
 struct ApplyCliOptions {
+  std::string version_schemas;  // "OLD,NEW"
   std::string db;
   std::string file;       // -f: YAML file or directory, or a plan .json
   std::string plan_file;  // positional PLAN.json
@@ -133,6 +134,7 @@ Resolved resolve_plan(pqxx::connection& conn, const ApplyCliOptions& o, const ex
   schema::Database current = introspect::introspect(conn, {{}, desired.managed_roles});
   planner::PlanOptions plan_opts;
   apply_project(plan_opts);
+  plan_opts.version_schemas = parse_version_schemas(o.version_schemas);
   plan_opts.table_stats = introspect::read_table_stats(conn);
   if (apply_opts.batch_size) {
     plan_opts.batch_size = *apply_opts.batch_size;
@@ -264,6 +266,9 @@ void setup_apply(CLI::App& app) {
   auto opts = std::make_shared<ApplyCliOptions>();
   CLI::App* cmd = app.add_subcommand("apply", "Apply the desired schema (or a saved plan) phase by phase, online");
   add_db_option(cmd, opts->db);
+  cmd->add_option("--version-schemas", opts->version_schemas,
+                  "OLD,NEW: also expose each changed table's old and new shape as views in these schemas until the "
+                  "drop phase (applications pick theirs with search_path); renames then copy nothing");
   cmd->add_option("-f,--file", opts->file, "Desired schema: a YAML file or a directory of them (or a plan .json)");
   cmd->add_option("plan", opts->plan_file, "A plan saved with `pgshift plan -o plan.json`");
   cmd->add_option("--through", opts->through, "Stop after this phase: add, backfill, switch or drop");

@@ -27,6 +27,7 @@ namespace pgshift::cli {
 namespace {
 
 struct PlanCliOptions {
+  std::string version_schemas;  // "OLD,NEW"
   std::string db;
   std::string file;
   std::string output;
@@ -67,6 +68,7 @@ void run_plan(const PlanCliOptions& o) {
   schema::Database current = introspect::introspect(*conn, {{}, desired.managed_roles});
   planner::PlanOptions options;
   apply_project(options);
+  options.version_schemas = parse_version_schemas(o.version_schemas);
   options.table_stats = introspect::read_table_stats(*conn);
   if (o.format == "dot") {
     std::cout << planner::plan_to_dot(current, desired, options);
@@ -94,6 +96,9 @@ void setup_plan(CLI::App& app) {
   auto opts = std::make_shared<PlanCliOptions>();
   CLI::App* cmd = app.add_subcommand("plan", "Show the steps that take the database to the desired schema");
   add_db_option(cmd, opts->db);
+  cmd->add_option("--version-schemas", opts->version_schemas,
+                  "OLD,NEW: also expose each changed table's old and new shape as views in these schemas until the "
+                  "drop phase (applications pick theirs with search_path); renames then copy nothing");
   cmd->add_option("-f,--file", opts->file, "Desired schema: a YAML file or a directory of them (default: `schema:` of pgshift.yaml)");
   cmd->add_option("-o,--out", opts->output, "Also write the plan as JSON to this file (for `pgshift apply`)");
   cmd->add_option("--format", opts->format, "Output format (default: text)")

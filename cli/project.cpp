@@ -154,6 +154,21 @@ std::string schema_path(const std::string& flag_value) {
   throw Error("no desired schema given", {}, "pass -f FILE|DIR, or set `schema:` in pgshift.yaml (`pgshift init` writes one)");
 }
 
+std::optional<std::pair<std::string, std::string>> parse_version_schemas(const std::string& text) {
+  if (text.empty()) return std::nullopt;
+  auto parts = util::split(text, ',');
+  std::string hint = "give two new schema names, old first: --version-schemas app_v41,app_v42";
+  if (parts.size() != 2) throw Error("--version-schemas takes two schema names, old,new: \"" + text + "\"", {}, hint);
+  std::string old_name = util::trim(parts[0]), new_name = util::trim(parts[1]);
+  for (const auto& n : {old_name, new_name}) {
+    if (n.empty() || n == "public" || n == "pgshift" || n == "pgshift_trash" || util::starts_with(n, "pg_")) {
+      throw Error("--version-schemas: \"" + n + "\" cannot be a version schema", {}, hint);
+    }
+  }
+  if (old_name == new_name) throw Error("--version-schemas: the two schemas must differ", {}, hint);
+  return std::make_pair(old_name, new_name);
+}
+
 void apply_project(planner::PlanOptions& options) {
   const Project& p = project();
   options.grading = p.grading;

@@ -47,6 +47,8 @@ Project parse_project(const std::string& text, const std::string& file);
 
 // The schema path: the -f flag, else the project's `schema`; throws when neither is given.
 std::string schema_path(const std::string& flag_value);
+// "app_v41,app_v42" (--version-schemas) as a pair; nullopt for ""; throws for anything else.
+std::optional<std::pair<std::string, std::string>> parse_version_schemas(const std::string& text);
 // Fills the planner options the project sets (grading, per-table overrides, batch size).
 void apply_project(planner::PlanOptions& options);
 

@@ -65,6 +65,9 @@ void plan_renames(PlanContext& ctx, schema::Database& current);
 // Plans the shadow-column strategy (ops/shadow_column.cpp) for renamed columns and type changes that
 // are not binary coercible, and rewrites `current` so that the other passes see those columns done.
 void plan_shadow_columns(PlanContext& ctx, schema::Database& current);
+// With PlanOptions::version_schemas: the views of the old and new shapes (ops/version_schemas.cpp).
+// `before` is the current model before column renames and shadow columns.
+void plan_version_schemas(PlanContext& ctx, const schema::Database& before);
 void plan_schemas_and_extensions(PlanContext& ctx);
 void plan_types(PlanContext& ctx);
 // True when going from `cur` to `des` removes or reorders labels (after `renamed_from` renames), which

@@ -38,6 +38,11 @@ struct PlanOptions {
   // Applied to the steps that use the table: backfills over it take its batch size; steps locking it
   // take its lock timeout (the smallest one when a step uses several such tables).
   std::map<schema::QualifiedName, TableOverride> table_overrides;
+  // pgroll-style version schemas (old, new), e.g. {"app_v41", "app_v42"}: every changed table is also
+  // exposed as a view of its old shape in the first and of its new shape in the second, from the add
+  // phase to the drop phase, so each application version picks its shape with search_path. With them
+  // a column rename is a plain RENAME (no copy): each view keeps its own column names.
+  std::optional<std::pair<std::string, std::string>> version_schemas;
 };
 
 // Computes the plan. Throws pgshift::Error for changes that cannot be planned (with the object named),

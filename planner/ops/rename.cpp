@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "planner/ops/common.hpp"
+#include "schema/expr.hpp"
 
 namespace pgshift::planner {
 
@@ -49,7 +50,44 @@ void rename_table(PlanContext& ctx, schema::Database& cur, const schema::Table& 
   tables[des.name.name] = std::move(moved);
 }
 
-void rename_columns(PlanContext& ctx, schema::Table& cur, const schema::Table& des) {
+std::string renamed_ref(const std::string& expr, const std::string& from, const std::string& to) {
+  try {
+    return schema::rewrite_column_refs(expr, {{from, to}});
+  } catch (const std::exception&) {
+    return expr;
+  }
+}
+
+// PostgreSQL follows a renamed column everywhere (by attribute number): so does the model, so that
+// indexes, keys, checks and foreign keys naming it are not seen as changed.
+void rename_references(schema::Database& db, schema::Table& t, const std::string& from, const std::string& to) {
+  auto cols = [&](std::vector<std::string>& v) {
+    for (auto& c : v) {
+      if (c == from) c = to;
+    }
+  };
+  for (auto& [n, idx] : t.indexes) {
+    for (auto& e : idx.elems) {
+      if (e.column && *e.column == from) e.column = to;
+      if (e.expression) e.expression->canonical = renamed_ref(e.expression->canonical, from, to);
+    }
+    cols(idx.include);
+    if (idx.where) idx.where->canonical = renamed_ref(idx.where->canonical, from, to);
+  }
+  if (t.primary_key) cols(t.primary_key->columns);
+  for (auto& [n, u] : t.uniques) cols(u.columns);
+  for (auto& [n, c] : t.checks) c.expression.canonical = renamed_ref(c.expression.canonical, from, to);
+  for (auto& [n, fk] : t.foreign_keys) cols(fk.columns);
+  for (auto& [sn, s] : db.schemas) {
+    for (auto& [tn, other] : s.tables) {
+      for (auto& [n, fk] : other.foreign_keys) {
+        if (fk.ref_table == t.name) cols(fk.ref_columns);
+      }
+    }
+  }
+}
+
+void rename_columns(PlanContext& ctx, schema::Database& db, schema::Table& cur, const schema::Table& des) {
   for (const auto& c : des.columns) {
     if (!c.renamed_from || cur.find_column(c.name)) continue;
     for (auto& old : cur.columns) {
@@ -60,10 +98,19 @@ void rename_columns(PlanContext& ctx, schema::Table& cur, const schema::Table& d
                                    fmt::format("ALTER TABLE {} RENAME COLUMN {} TO {}", qualified(des.name), quote_ident(old.name), quote_ident(c.name)),
                                    fmt::format("ALTER TABLE {} RENAME COLUMN {} TO {}", qualified(des.name), quote_ident(c.name), quote_ident(old.name)),
                                    "ACCESS EXCLUSIVE on " + des.name.display() + " (brief, catalog only)"));
-      ps.step.hazards.push_back(hazards::backward_incompatible(fmt::format("old code using column {} of {} fails", old.name, des.name.display())));
+      if (ctx.options.version_schemas) {
+        // Old code reads and writes the old name through the old version schema's view.
+        ps.step.description += "; the view in " + ctx.options.version_schemas->first + " keeps the old name";
+        ps.uses.insert("version_views:" + des.name.display());
+      } else {
+        ps.step.hazards.push_back(
+            hazards::backward_incompatible(fmt::format("old code using column {} of {} fails", old.name, des.name.display())));
+      }
       ps.creates.insert(key_column(des.name, c.name));
       ps.uses.insert(key_table(des.name));
+      std::string from = old.name;
       old.name = c.name;
+      rename_references(db, cur, from, c.name);
       break;
     }
   }
@@ -98,19 +145,22 @@ void plan_renames(PlanContext& ctx, schema::Database& cur) {
       if (t.renamed_from) rename_table(ctx, cur, t);
     }
   }
-  // Renamed columns that can keep both names working go the expand/contract way; the rest are renamed in place.
+  // Renamed columns that can keep both names working go the expand/contract way (or, with version
+  // schemas, stay a plain rename behind the views); the rest are renamed in place.
+  const schema::Database before = ctx.options.version_schemas ? cur : schema::Database{};
   plan_shadow_columns(ctx, cur);
   for (const auto& [sn, s] : ctx.desired.schemas) {
     for (const auto& [tn, t] : s.tables) {
       schema::Table* ct = cur.find_table(t.name);
       if (!ct) continue;
-      rename_columns(ctx, *ct, t);
+      rename_columns(ctx, cur, *ct, t);
       rename_named(ctx, t, ct->indexes, t.indexes, true);
       rename_named(ctx, t, ct->uniques, t.uniques, false);
       rename_named(ctx, t, ct->checks, t.checks, false);
       rename_named(ctx, t, ct->foreign_keys, t.foreign_keys, false);
     }
   }
+  plan_version_schemas(ctx, before);
 }
 
 }  // namespace pgshift::planner

@@ -751,6 +751,8 @@ void plan_shadow_columns(PlanContext& ctx, schema::Database& current) {
         if (!cur) continue;
         bool type_change = cur->type != des.type || cur->collation != des.collation;
         if (!rename && (!type_change || coercible_change(*cur, des))) continue;
+        // With version schemas a pure rename is a plain RENAME behind the views: no copy.
+        if (rename && !type_change && ctx.options.version_schemas) continue;
         std::string why = not_possible(current, *cur_t, *cur, des);
         if (!why.empty()) {
           if (rename) continue;  // renamed in place by plan_renames, which says what old code loses
