@@ -29,15 +29,6 @@ bool is_directory_target(const std::string& path) {
   return path.back() == '/' || std::filesystem::is_directory(path);
 }
 
-void write_file(const std::filesystem::path& path, const std::string& content) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << content;
-  out.close();
-  if (!out) {
-    throw Error("cannot write " + path.string() + ": " + std::strerror(errno));
-  }
-}
-
 void run_inspect(const InspectCliOptions& o) {
   auto conn = open_db(o.db);
   const schema::Database db = introspect::introspect(*conn, {o.schemas, o.roles});
@@ -45,12 +36,15 @@ void run_inspect(const InspectCliOptions& o) {
     std::cerr << "pgshift: warning: " << line << "\n";
   }
   if (o.output.empty() || o.output == "-") {
-    std::cout << schema::to_yaml(db);
+    schema::write_yaml(db, std::cout);
   } else if (is_directory_target(o.output)) {
     std::filesystem::create_directories(o.output);
     schema::write_schema_dir(db, o.output);
   } else {
-    write_file(o.output, schema::to_yaml(db));
+    std::ofstream out(o.output, std::ios::binary | std::ios::trunc);
+    schema::write_yaml(db, out);
+    out.close();
+    if (!out) throw Error("cannot write " + o.output + ": " + std::strerror(errno));
   }
   set_exit_code(k_exit_ok);
 }

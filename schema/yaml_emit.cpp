@@ -184,9 +184,17 @@ std::string YamlNode::flow() const {
   return out;
 }
 
+namespace {
+thread_local std::ostream* t_sink = nullptr;  // emit(std::ostream&): where finished text goes
+}  // namespace
+
 void YamlNode::emit_value(std::string& out, int indent, size_t prefix) const {
   if (m_build) {
     m_build().emit_value(out, indent, prefix);  // built, written and freed here
+    if (t_sink != nullptr && out.size() >= (1u << 20)) {
+      *t_sink << out;
+      out.clear();
+    }
     return;
   }
   if (m_kind == Kind::scalar) {
@@ -232,6 +240,24 @@ void YamlNode::emit_block(std::string& out, int indent) const {
     out += line;
     value.emit_value(out, indent, line.size());
   }
+}
+
+void YamlNode::emit(std::ostream& os) const {
+  if (empty()) {
+    os << "{}\n";
+    return;
+  }
+  std::string out;
+  out.reserve(1u << 21);
+  t_sink = &os;
+  try {
+    emit_block(out, 0);
+  } catch (...) {
+    t_sink = nullptr;
+    throw;
+  }
+  t_sink = nullptr;
+  os << out;
 }
 
 std::string YamlNode::emit() const {

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <ostream>
 #include <string>
 #include <utility>
 #include <vector>
@@ -41,6 +42,8 @@ class YamlNode {
 
   // The document text, ending in a newline.
   std::string emit() const;
+  // The same, written to `out` as it goes (after each deferred subtree), never held whole.
+  void emit(std::ostream& out) const;
 
  private:
   YamlNode(Kind kind, std::string text, bool raw) : m_kind(kind), m_text(std::move(text)), m_raw(raw) {}

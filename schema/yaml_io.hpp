@@ -2,6 +2,7 @@
 #pragma once
 
 #include <filesystem>
+#include <ostream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -36,6 +37,8 @@ Database load_schema(const std::filesystem::path& path);
 Database load_schema_text(std::string_view yaml, const std::string& file_name);
 
 // Writes the model as YAML, deterministic byte for byte (keys in a fixed order, maps sorted by name).
+// The same, written to `out` as it is produced (a large schema is never held as text at once).
+void write_yaml(const Database& db, std::ostream& out);
 std::string to_yaml(const Database& db);
 // Writes one file per table plus one file per schema for everything else into `dir`:
 // <dir>/<schema>.yaml and <dir>/<schema>/<table>.yaml. Removes nothing else.

@@ -274,7 +274,9 @@ YamlNode wrap_schema(const std::string& name, YamlNode schema) {
 
 }  // namespace
 
-std::string to_yaml(const Database& db) {
+namespace {
+
+YamlNode document(const Database& db) {
   YamlNode root = YamlNode::map(true);
   yaml_detail::add_top_level(root, db);
   if (!db.schemas.empty()) {
@@ -284,8 +286,14 @@ std::string to_yaml(const Database& db) {
     }
     root.add("schemas", schemas);
   }
-  return root.emit();
+  return root;
 }
+
+}  // namespace
+
+std::string to_yaml(const Database& db) { return document(db).emit(); }
+
+void write_yaml(const Database& db, std::ostream& out) { document(db).emit(out); }
 
 void write_schema_dir(const Database& db, const std::filesystem::path& dir) {
   YamlNode top = YamlNode::map(true);
