@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "planner/soft_drop.hpp"
+#include "schema/model.hpp"
 #include "schema/sql_text.hpp"
 
 namespace pgshift::executor {
@@ -29,9 +30,9 @@ bool still_there(pqxx::transaction_base& tx, const TrashEntry& e) {
 
 std::string drop_sql(const TrashEntry& e) {
   if (e.kind == "table") {
-    return "DROP TABLE " + schema::qualified({std::string(planner::k_trash_schema), e.trashed_name});
+    return "DROP TABLE " + schema::qualified(schema::QualifiedName{std::string(planner::k_trash_schema), e.trashed_name});
   }
-  return "ALTER TABLE " + schema::qualified({e.table_schema, e.table_name}) + " DROP COLUMN " + schema::quote_ident(e.trashed_name);
+  return "ALTER TABLE " + schema::qualified(schema::QualifiedName{e.table_schema, e.table_name}) + " DROP COLUMN " + schema::quote_ident(e.trashed_name);
 }
 
 }  // namespace
@@ -97,13 +98,6 @@ std::vector<TrashEntry> purge_trash(pqxx::connection& conn, bool all, int64_t lo
     removed.push_back(e);
   }
   return removed;
-}
-
-std::string format_bytes(int64_t bytes) {
-  if (bytes >= 1024LL * 1024 * 1024) return fmt::format("{:.1f} GB", static_cast<double>(bytes) / (1024.0 * 1024 * 1024));
-  if (bytes >= 1024LL * 1024) return fmt::format("{:.1f} MB", static_cast<double>(bytes) / (1024.0 * 1024));
-  if (bytes >= 1024) return fmt::format("{} kB", bytes / 1024);
-  return fmt::format("{} bytes", bytes);
 }
 
 }  // namespace pgshift::executor

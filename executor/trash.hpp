@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "executor/progress.hpp"  // format_bytes
+
 namespace pgshift::executor {
 
 struct TrashEntry {
@@ -37,8 +39,5 @@ TrashSummary summarize(const std::vector<TrashEntry>& entries);
 // with `lock_timeout_ms`, and deletes its row; an object already gone only loses its row. Returns the
 // entries removed. Throws pqxx errors (lock timeout included) with the entries before it removed.
 std::vector<TrashEntry> purge_trash(pqxx::connection& conn, bool all, int64_t lock_timeout_ms = 5000);
-
-// "1.5 MB", "12 kB", "512 bytes".
-std::string format_bytes(int64_t bytes);
 
 }  // namespace pgshift::executor
