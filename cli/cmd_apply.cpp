@@ -18,6 +18,7 @@
 #include "cli/project.hpp"
 #include "cli/db_options.hpp"
 #include "cli/shadow.hpp"
+#include "cli/soft_drop.hpp"
 #include "executor/apply.hpp"
 #include "executor/event_text.hpp"
 #include "executor/state.hpp"
@@ -52,6 +53,7 @@ struct ApplyCliOptions {
   CLI::Option* backup_dir_opt = nullptr;
   std::string backup_scope = "database";
   std::string backup_command;
+  std::string soft_drop;  // retention, "" = no soft drop (used when apply plans)
   CLI::Option* lock_timeout = nullptr;
   CLI::Option* statement_timeout = nullptr;
   CLI::Option* batch_size_opt = nullptr;
@@ -136,6 +138,7 @@ Resolved resolve_plan(pqxx::connection& conn, const ApplyCliOptions& o, const ex
   apply_project(plan_opts);
   plan_opts.version_schemas = parse_version_schemas(o.version_schemas);
   plan_opts.table_stats = introspect::read_table_stats(conn);
+  set_soft_drop(o.soft_drop, plan_opts);
   if (apply_opts.batch_size) {
     plan_opts.batch_size = *apply_opts.batch_size;
   }
@@ -229,6 +232,7 @@ void run_apply(const ApplyCliOptions& given) {
   executor::ApplyOptions apply_opts = apply_options(o);
   auto conn = open_db(o.db);
   Resolved r = resolve_plan(*conn, o, apply_opts);
+  print_expired_trash(*conn);
   if (r.plan.empty()) {
     std::cout << "No changes. The database matches the desired schema.\n";
     set_exit_code(k_exit_ok);
@@ -300,6 +304,7 @@ void setup_apply(CLI::App& app) {
   cmd->add_option("--backup-command", opts->backup_command,
                   "Run with /bin/sh after a verified backup, with $PGSHIFT_BACKUP_FILE and $PGSHIFT_BACKUP_MANIFEST "
                   "set; a non-zero exit stops the apply before any change");
+  add_soft_drop_flag(cmd, opts->soft_drop);
   cmd->callback([opts] { run_apply(*opts); });
 }
 

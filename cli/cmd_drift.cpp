@@ -14,6 +14,7 @@
 #include "cli/db_options.hpp"
 #include "cli/shadow.hpp"
 #include "executor/state.hpp"
+#include "cli/soft_drop.hpp"
 #include "introspect/introspect.hpp"
 #include "planner/drift.hpp"
 #include "schema/yaml_io.hpp"
@@ -50,6 +51,7 @@ void run_drift(const DriftCliOptions& o) {
   const schema::Database actual = introspect::introspect(*conn, {{}, desired.managed_roles});
   planner::DriftReport report = planner::compute_drift(actual, desired, {o.ignore});
   report.migration = migration_in_flight(*conn);
+  add_trash_notes(*conn, report.notes);
   report.strict = o.strict;
   if (o.format == "json") {
     std::cout << planner::drift_to_json_text(report);

@@ -16,6 +16,7 @@
 #include "cli/project.hpp"
 #include "cli/db_options.hpp"
 #include "cli/shadow.hpp"
+#include "cli/soft_drop.hpp"
 #include "introspect/introspect.hpp"
 #include "planner/planner.hpp"
 #include "planner/render.hpp"
@@ -34,6 +35,7 @@ struct PlanCliOptions {
   std::string format = "text";
   bool detailed_exitcode = false;
   std::vector<std::string> roles;
+  std::string soft_drop;  // retention, "" = no soft drop
 };
 
 // Row estimates and on-disk sizes of user tables, for hazard messages ("~2.1M rows, 480 MB").
@@ -70,10 +72,12 @@ void run_plan(const PlanCliOptions& o) {
   apply_project(options);
   options.version_schemas = parse_version_schemas(o.version_schemas);
   options.table_stats = introspect::read_table_stats(*conn);
+  set_soft_drop(o.soft_drop, options);
   if (o.format == "dot") {
     std::cout << planner::plan_to_dot(current, desired, options);
   }
   planner::Plan plan = planner::make_plan(std::move(current), std::move(desired), options);
+  add_trash_notes(*conn, plan.notes);
   if (!o.output.empty()) {
     write_file_atomically(o.output, planner::plan_to_json_text(plan));
   }
@@ -106,6 +110,7 @@ void setup_plan(CLI::App& app) {
   cmd->add_flag("--detailed-exitcode", opts->detailed_exitcode, "Exit 0 when there are no changes, 2 when there are");
   cmd->add_option("--role", opts->roles,
                   "Also manage grants to this role (repeatable; added to the schema's managed_roles)");
+  add_soft_drop_flag(cmd, opts->soft_drop);
   cmd->callback([opts] { run_plan(*opts); });
 }
 

@@ -45,6 +45,23 @@ CREATE TABLE pgshift.steps (
 INSERT INTO pgshift.state_version (version) VALUES (1);
 )sql";
 
+// Additive within version 1: soft-dropped objects, one row per table or column a step moved aside.
+// The steps insert and delete their rows (planner/ops/soft_drop.cpp); `pgshift purge` removes both.
+constexpr const char* k_create_trash = R"sql(
+CREATE TABLE IF NOT EXISTS pgshift.trash (
+  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  migration_id bigint REFERENCES pgshift.migrations (id) ON DELETE SET NULL,
+  kind text NOT NULL CHECK (kind IN ('table', 'column')),
+  table_schema text NOT NULL,
+  table_name text NOT NULL,
+  column_name text,
+  trashed_name text NOT NULL,
+  trashed_at timestamptz NOT NULL DEFAULT clock_timestamp(),
+  retain_until timestamptz NOT NULL,
+  bytes bigint NOT NULL DEFAULT 0
+);
+)sql";
+
 constexpr const char* k_migration_columns =
     "id, status, last_phase, created_by, client_addr, application_name, date_trunc('second', started_at)::text, "
     "coalesce(date_trunc('second', finished_at)::text, ''), current_fingerprint, desired_fingerprint, "
@@ -185,6 +202,8 @@ void ensure_state(pqxx::connection& conn) {
   if (has_backup.empty()) {
     tx.exec("ALTER TABLE pgshift.migrations ADD COLUMN IF NOT EXISTS backup jsonb");
   }
+  // Soft drop (planner/soft_drop.hpp): what the drop phase moved aside, written by the steps themselves.
+  tx.exec(k_create_trash);
   // Future layouts migrate here, one version at a time.
   tx.commit();
 }

@@ -6,6 +6,7 @@
 //                       ALTER TABLE ... ADD COLUMN IF NOT EXISTS, so older state tables upgrade in place)
 //   pgshift.steps       one row per plan step: status (pending | running | done | failed | reverted),
 //                       timestamps, attempts, last error, backfill checkpoint (jsonb)
+//   pgshift.trash       soft-dropped tables and columns (trash.hpp), written by the steps themselves
 // A migration is "in flight" while its status is in_progress or failed: `apply` continues it and
 // `rollback` undoes it. All SQL here qualifies pgshift.* and passes values as parameters.
 #pragma once

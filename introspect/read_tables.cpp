@@ -128,6 +128,11 @@ void read_columns(Catalog& cat) {
     }
     schema::Column col = read_column(row);
     rel->attnames[row["attnum"].as<int>()] = col.name;
+    // A soft-dropped column (planner/soft_drop.hpp k_trash_column_prefix) is not part of the schema:
+    // plan, drift and inspect never see it. Its name stays in attnames for catalog rows that name it.
+    if (col.name.rfind("_pgshift_trash_", 0) == 0) {
+      continue;
+    }
     // Parents keep a copy too, to compare their partitions' columns with.
     if (rel->table->partition_of || rel->table->partition_by) {
       rel->inherited_columns.push_back(col);

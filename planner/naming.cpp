@@ -20,4 +20,21 @@ std::string old_index(const std::string& index) { return fit("_pgshift_old_" + i
 std::string new_column(const std::string& column) { return fit("_pgshift_new_" + column); }
 std::string old_column(const std::string& column) { return fit("_pgshift_old_" + column); }
 
+namespace {
+// The hash goes before the cut, so a long name stays unique by its fit() suffix and the tail of a
+// short one still tells two trashings of the same object apart.
+std::string hash8(const std::string& text) { return util::sha256_hex(text).substr(0, 8); }
+}  // namespace
+
+std::string trash_column(const std::string& column, const std::string& salt) {
+  std::string h = hash8(column + "\n" + salt);
+  std::string name = "_pgshift_trash_" + column + "_" + h;
+  return name.size() <= 63 ? name : fit(name);
+}
+std::string trash_table(const std::string& schema, const std::string& table, const std::string& salt) {
+  std::string h = hash8(schema + "\n" + table + "\n" + salt);
+  std::string name = schema + "__" + table + "__" + h;
+  return name.size() <= 63 ? name : fit(name);
+}
+
 }  // namespace pgshift::planner::naming

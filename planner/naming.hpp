@@ -12,5 +12,9 @@ std::string new_index(const std::string& index);     // _pgshift_new_<index>
 std::string old_index(const std::string& index);     // _pgshift_old_<index>
 std::string new_column(const std::string& column);   // _pgshift_new_<col>
 std::string old_column(const std::string& column);   // _pgshift_old_<col>
+// Soft drop: a column's reserved name _pgshift_trash_<col>_<hash8>, a table's name in pgshift_trash
+// <schema>__<table>__<hash8>; `salt` (the object's definition) varies the hash.
+std::string trash_column(const std::string& column, const std::string& salt);
+std::string trash_table(const std::string& schema, const std::string& table, const std::string& salt);
 
 }  // namespace pgshift::planner::naming

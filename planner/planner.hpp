@@ -43,6 +43,11 @@ struct PlanOptions {
   // phase to the drop phase, so each application version picks its shape with search_path. With them
   // a column rename is a plain RENAME (no copy): each view keeps its own column names.
   std::optional<std::pair<std::string, std::string>> version_schemas;
+  // Soft drop (docs/soft-drop.md): the drop phase moves dropped tables into schema pgshift_trash and
+  // renames dropped columns to _pgshift_trash_<col>_<hash>, recording them in pgshift.trash; rollback
+  // restores them with their data, `pgshift purge` removes them past retention.
+  bool soft_drop = false;
+  std::string soft_drop_retention = "7 days";  // a PostgreSQL interval (planner/soft_drop.hpp parse_retention)
 };
 
 // Computes the plan. Throws pgshift::Error for changes that cannot be planned (with the object named),

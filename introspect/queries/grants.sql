@@ -14,7 +14,8 @@ WITH rel AS (
   UNION ALL
   SELECT 'relation', r.oid, att.attname, a.grantee, a.privilege_type, a.is_grantable
   FROM rel r
-  JOIN pg_attribute att ON att.attrelid = r.oid AND att.attacl IS NOT NULL AND NOT att.attisdropped,
+  JOIN pg_attribute att ON att.attrelid = r.oid AND att.attacl IS NOT NULL AND NOT att.attisdropped
+    AND att.attname NOT LIKE '\_pgshift\_trash\_%',  -- soft-dropped columns (planner/soft_drop.hpp)
   aclexplode(att.attacl) a
   WHERE a.grantee <> r.relowner
   UNION ALL

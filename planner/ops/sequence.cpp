@@ -1,7 +1,7 @@
 // This file implements sequences: create, alter options, owned-by, drop.
 #include <fmt/format.h>
 
-#include "planner/ops/common.hpp"
+#include "planner/ops/table_ops.hpp"
 #include "util/strings.hpp"
 
 namespace pgshift::planner {
@@ -82,6 +82,8 @@ void plan_sequences(PlanContext& ctx) {
       if (des_schema && des_schema->sequences.count(name)) continue;
       auto owner = owner_of(s);
       bool owner_dropped = owner && !ctx.desired.find_table(owner->first);
+      // A soft-dropped owner takes the sequence into the trash with it (ALTER TABLE ... SET SCHEMA).
+      if (owner_dropped && ctx.current.find_table(owner->first) && keeps_table(ctx, *ctx.current.find_table(owner->first))) continue;
       std::string reverse = ddl::create_sequence(s);
       // A dropped owner table is recreated after this (rollback runs newest first) and takes the
       // sequence back itself (drop_table's reverse).

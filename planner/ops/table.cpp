@@ -90,6 +90,7 @@ std::string owned_sequences_sql(const schema::Database& db, const schema::Table&
 }  // namespace
 
 void drop_table(PlanContext& ctx, const schema::Table& t) {
+  if (soft_drop_table(ctx, t)) return;
   auto& ps = ctx.add(Phase::drop, prio::drop_table,
                      make_step("drop_table:" + t.name.display(), '-', "table " + t.name.display(), "drops the table",
                                "DROP TABLE " + qualified(t.name), recreate_table_sql(t) + owned_sequences_sql(ctx.current, t),

@@ -2,6 +2,7 @@
 // plan.txt is render_golden() of make_plan(current, desired); PGSHIFT_UPDATE_GOLDEN=1 rewrites it.
 // Every case also checks that the plan is deterministic, that planning desired -> desired is empty, and
 // that every step carries a lock timeout and either a reverse or the reason it has none.
+// A case directory holding a file named `soft-drop` is planned with PlanOptions::soft_drop.
 #include <catch2/catch.hpp>
 #include <cstdlib>
 #include <filesystem>
@@ -34,6 +35,12 @@ std::vector<fs::path> cases() {
   return out;
 }
 
+planner::PlanOptions case_options(const fs::path& dir) {
+  planner::PlanOptions o;
+  o.soft_drop = fs::exists(dir / "soft-drop");
+  return o;
+}
+
 schema::Database load_or_empty(const fs::path& p) {
   if (!fs::exists(p)) return {};
   return schema::load_schema(p);
@@ -44,7 +51,7 @@ std::string plan_text(const fs::path& dir) {
   auto desired = load_or_empty(dir / "desired.yaml");
   schema::strip_hints(current);
   try {
-    return planner::render_golden(planner::make_plan(current, desired));
+    return planner::render_golden(planner::make_plan(current, desired, case_options(dir)));
   } catch (const Error& e) {
     return "error: " + e.render() + "\n";
   }
@@ -77,11 +84,11 @@ TEST_CASE("planning the desired schema against itself is empty, and every step i
       auto desired = load_or_empty(dir / "desired.yaml");
       schema::Database stripped = desired;
       schema::strip_hints(stripped);
-      CHECK(planner::make_plan(stripped, desired).empty());
+      CHECK(planner::make_plan(stripped, desired, case_options(dir)).empty());
       schema::strip_hints(current);
       planner::Plan plan;
       try {
-        plan = planner::make_plan(current, desired);
+        plan = planner::make_plan(current, desired, case_options(dir));
       } catch (const Error&) {
         continue;  // error cases pin their message in plan.txt
       }

@@ -166,7 +166,9 @@ void run_case(const fs::path& dir) {
   const schema::Database start = inspect(c);
   const std::string start_yaml = schema::to_yaml(start);
   const std::string start_data = data_checksum(c, current);
-  const planner::Plan plan = planner::make_plan(inspect(c), desired);
+  planner::PlanOptions options;
+  options.soft_drop = fs::exists(dir / "soft-drop");  // tests/golden/golden_test.cpp
+  const planner::Plan plan = planner::make_plan(inspect(c), desired, options);
   INFO(planner::render_golden(plan));
   // 2. Each phase: apply through it, roll back, compare.
   for (planner::Phase phase : planner::k_all_phases) {
@@ -188,7 +190,7 @@ void run_case(const fs::path& dir) {
   // 3. Everything, then the database equals the desired schema and a re-plan is empty.
   apply_all(c, plan);
   auto after = inspect(c);
-  auto replan = planner::make_plan(after, desired);
+  auto replan = planner::make_plan(after, desired, options);
   INFO("re-plan:\n" << planner::render_golden(replan));
   CHECK(replan.empty());
   executor::ApplyResult again = executor::apply(c, replan, {});
