@@ -83,6 +83,10 @@ void check_plpgsql(std::string_view body, std::string_view signature_for_message
 void check_sql_body(std::string_view body);
 // The relations and functions a query or function body refers to, as written ("users", "public.orders").
 std::vector<std::string> referenced_relations(std::string_view sql);
+// The relations a routine's body refers to: SQL bodies parsed whole; PL/pgSQL bodies through
+// libpg_query's PL/pgSQL parser, each embedded statement and expression. Best effort: what does not
+// parse (dynamic SQL in EXECUTE strings) is not seen. Empty for other languages.
+std::vector<std::string> routine_relations(const Function& f);
 
 // The columns an expression refers to (unqualified references, and the column of `table.column`).
 // Throws SqlParseError when `expr` is not one expression.

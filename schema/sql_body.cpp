@@ -1,6 +1,8 @@
 // This file implements the checks of function bodies (SQL and PL/pgSQL), canonical function
 // signatures, and the list of relations a query refers to.
 #include <algorithm>
+#include <functional>
+#include <nlohmann/json.hpp>
 #include <set>
 
 #include "schema/expr_internal.hpp"
@@ -139,6 +141,47 @@ void check_plpgsql(std::string_view body, std::string_view signature_for_message
     returns = "trigger";
   }
   check_plpgsql_function(body, arguments, returns);
+}
+
+std::vector<std::string> routine_relations(const Function& f) {
+  std::set<std::string> out;
+  auto add = [&](const std::string& sql) {
+    for (const std::string& text : {sql, "SELECT " + sql}) {
+      try {
+        for (auto& r : referenced_relations(text)) out.insert(r);
+        return;
+      } catch (const std::exception&) {
+      }
+    }
+  };
+  if (f.language == "sql") {
+    add(f.body);
+  } else if (f.language == "plpgsql") {
+    Wrapper w = wrap_function(f.arguments, f.procedure ? "" : f.returns, " LANGUAGE plpgsql AS " + dollar_quote(f.body));
+    PgQueryPlpgsqlParseResult result = pg_query_parse_plpgsql(w.sql.c_str());
+    if (result.error == nullptr && result.plpgsql_funcs != nullptr) {
+      // Every embedded SQL statement and expression of the body is a "query" string in the tree.
+      std::function<void(const nlohmann::json&)> walk = [&](const nlohmann::json& j) {
+        if (j.is_object()) {
+          for (auto it = j.begin(); it != j.end(); ++it) {
+            if (it.key() == "query" && it.value().is_string()) {
+              add(it.value().get<std::string>());
+            } else {
+              walk(it.value());
+            }
+          }
+        } else if (j.is_array()) {
+          for (const auto& e : j) walk(e);
+        }
+      };
+      try {
+        walk(nlohmann::json::parse(result.plpgsql_funcs));
+      } catch (const std::exception&) {
+      }
+    }
+    pg_query_free_plpgsql_parse_result(result);
+  }
+  return {out.begin(), out.end()};
 }
 
 void check_sql_body(std::string_view body) {

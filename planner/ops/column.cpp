@@ -96,7 +96,9 @@ void plan_add_column(PlanContext& ctx, const schema::Table& t, const schema::Col
     auto& bf = column_step(ctx, Phase::backfill, prio::backfill, std::move(s), t.name, c.name);
     bf.creates.insert("filled:" + col_display(t.name, c.name));
   }
-  if (!c.nullable && first.nullable) plan_set_not_null(ctx, t, c.name);
+  // A column being filled gets its NOT NULL check only once filled: a NOT VALID check still applies to
+  // every row an UPDATE writes, so the application's updates of rows not yet filled would fail.
+  if (!c.nullable && first.nullable) plan_set_not_null(ctx, t, c.name, needs_fill);
 }
 
 void plan_drop_column(PlanContext& ctx, const schema::Table& t, const schema::Column& c) {
@@ -222,16 +224,17 @@ bool is_volatile(const schema::Expr& e, const schema::Database& db) {
   return false;
 }
 
-void plan_set_not_null(PlanContext& ctx, const schema::Table& t, const std::string& column) {
+void plan_set_not_null(PlanContext& ctx, const schema::Table& t, const std::string& column, bool after_fill) {
   std::string check = naming::not_null_check(t.name.name, column);
   std::string obj = "column " + col_display(t.name, column);
   std::string id = col_display(t.name, column);
-  auto& add = column_step(ctx, Phase::add, prio::check,
+  auto& add = column_step(ctx, after_fill ? Phase::backfill : Phase::add, after_fill ? prio::backfill + 5 : prio::check,
                           make_step("add_not_null_check:" + id, '~', obj,
                                     "adds CHECK (" + column + " IS NOT NULL) NOT VALID: new rows are checked, no scan yet",
                                     ddl::add_constraint(t.name, check, "CHECK (" + quote_ident(column) + " IS NOT NULL)", true),
                                     ddl::drop_constraint(t.name, check), "ACCESS EXCLUSIVE (brief)"),
                           t.name, column);
+  if (after_fill) add.uses.insert("filled:" + id);
   const schema::Column* col = t.find_column(column);
   if (!col || !col->default_value) {
     add.step.hazards.push_back(hazards::backward_incompatible("old code inserting NULL into " + id + " fails"));

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "planner/ops/common.hpp"
+#include "schema/expr.hpp"
 #include "util/strings.hpp"
 
 namespace pgshift::planner {
@@ -29,7 +30,47 @@ bool can_replace(const schema::Function& a, const schema::Function& b) {
 
 }  // namespace
 
+namespace {
+
+// PL/pgSQL and SQL bodies are bound when called, not when created (apply runs with
+// check_function_bodies = off), so they take no place in the order of the steps; but a routine the
+// desired schema keeps, whose body reads a table or view the plan drops or renames, fails once it
+// runs: the plan says so, found by parsing the body with libpg_query.
+void note_stale_bodies(PlanContext& ctx) {
+  std::map<schema::QualifiedName, std::string> going;  // relation -> "drops" / "renames to x"
+  for (const auto& [sn, s] : ctx.current.schemas) {
+    for (const auto& [tn, t] : s.tables) {
+      if (!ctx.desired.find_table(t.name)) going[t.name] = "drops";
+    }
+    for (const auto& [vn, v] : s.views) {
+      if (!ctx.desired.find_view(v.name)) going[v.name] = "drops";
+    }
+  }
+  for (const auto& [sn, s] : ctx.desired.schemas) {
+    for (const auto& [tn, t] : s.tables) {
+      if (t.renamed_from) going[{sn, *t.renamed_from}] = "renames to " + t.name.display();
+    }
+  }
+  if (going.empty()) return;
+  for (const auto& [sn, s] : ctx.desired.schemas) {
+    for (const auto& [key, f] : s.functions) {
+      for (const auto& ref : schema::routine_relations(f)) {
+        auto parts = util::split(ref, '.');
+        schema::QualifiedName qn = parts.size() == 2 ? schema::QualifiedName{parts[0], parts[1]} : schema::QualifiedName{"public", ref};
+        auto it = going.find(qn);
+        if (it == going.end()) continue;
+        ctx.notes.push_back(fmt::format("{} {}.{} reads {}, which this plan {}: it fails when called after that step; update "
+                                        "its body in the schema",
+                                        f.procedure ? "procedure" : "function", sn, key, qn.display(), it->second));
+      }
+    }
+  }
+}
+
+}  // namespace
+
 void plan_functions(PlanContext& ctx) {
+  note_stale_bodies(ctx);
   for (const auto& [sn, des_schema] : ctx.desired.schemas) {
     const schema::Schema* cur_schema = ctx.current.schemas.count(sn) ? &ctx.current.schemas.at(sn) : nullptr;
     for (const auto& [key, f] : des_schema.functions) {

@@ -36,7 +36,8 @@ bool is_volatile(const schema::Expr& e, const schema::Database& db);
 std::vector<const schema::View*> dependent_views(const schema::Database& db, const schema::QualifiedName& table);
 // The not-null dance on an existing column: helper check NOT VALID (add), VALIDATE (backfill),
 // SET NOT NULL (switch), drop the helper check (drop).
-void plan_set_not_null(PlanContext& ctx, const schema::Table& t, const std::string& column);
+// With `after_fill`, the check comes in the backfill phase right after the column's backfill.
+void plan_set_not_null(PlanContext& ctx, const schema::Table& t, const std::string& column, bool after_fill = false);
 
 // constraint.cpp
 void plan_constraints(PlanContext& ctx, const schema::Table* cur, const schema::Table& des);

@@ -371,3 +371,39 @@ schemas:
                        "WHERE enumtypid = 'public.order_status'::regtype") == "new,paid,void,shipped");
   CHECK(db.query_value("SELECT count(*) FROM public.orders WHERE status = 'new'") == "5000");
 }
+
+TEST_CASE("the application keeps updating rows a NOT NULL volatile-default column has not filled yet", "[pg][expand]") {
+  test::TestDb db;
+  db.exec(R"sql(
+CREATE TABLE public.items (id bigint PRIMARY KEY, name text NOT NULL);
+INSERT INTO public.items SELECT g, 'item ' || g FROM generate_series(1, 3000) g;
+)sql");
+  auto& c = db.conn();
+  schema::Database desired = schema::load_schema_text(R"yaml(
+schemas:
+  public:
+    tables:
+      items:
+        columns:
+          - {name: id, type: bigint, nullable: false}
+          - {name: name, type: text, nullable: false}
+          - {name: token, type: uuid, nullable: false, default: "gen_random_uuid()"}
+        primary_key: [id]
+)yaml",
+                                                      "desired.yaml");
+  desired = cli::normalize_through_server(db.url(), desired).desired;
+  const planner::Plan plan = planner::make_plan(inspect(c), desired);
+  INFO(planner::render_golden(plan));
+  executor::ApplyOptions o;
+  o.allowed_hazards = all_hazards();
+  o.through = Phase::add;
+  executor::apply(c, plan, o);
+  // Between add and backfill: old code updates other columns of rows whose token is still NULL.
+  CHECK_NOTHROW(db.exec("UPDATE public.items SET name = 'renamed' WHERE id BETWEEN 10 AND 20"));
+  CHECK_NOTHROW(db.exec("INSERT INTO public.items (id, name) VALUES (5000, 'new')"));
+  o.through.reset();
+  executor::apply(c, plan, o);
+  CHECK(planner::make_plan(inspect(c), desired).empty());
+  CHECK(db.query_value("SELECT count(*) FROM public.items WHERE token IS NULL") == "0");
+  CHECK(db.query_value("SELECT count(DISTINCT token) FROM public.items") == "3001");
+}
