@@ -8,7 +8,13 @@
 // after its end: count, p50/p99/max latency, transactions over 1 s, failed transactions.
 //
 //   expand_bench --db URL [--rows 1000000] [--tps 400] [--clients 4] [--batch-size N]
-//                [--lock-timeout-ms N] [--tail 1] [--baseline-seconds S] [--cases type,type_analyzed,rename,not_null,baseline]
+//                [--lock-timeout-ms N] [--tail 1] [--baseline-seconds S] [--reader-seconds 3]
+//                [--cases type,type_analyzed,rename,not_null,index,fk,volatile_default,queued,baseline]
+//
+// Issue 5's cases (other kinds of change): index (CREATE INDEX vs CONCURRENTLY), fk (a foreign key from m to
+// a 1000-row public.bench_parent: validating ADD CONSTRAINT vs NOT VALID + VALIDATE), volatile_default (ADD
+// COLUMN token uuid NOT NULL DEFAULT gen_random_uuid(): table rewrite vs add, batched backfill, NOT NULL
+// through a check), queued (ADD COLUMN x integer while another session holds ACCESS SHARE for 3 s).
 //
 // pgshift runs plan from introspection to a desired YAML (make_plan) and apply every phase
 // (executor::apply). It drops and creates public.bench_expand and the pgshift schema: give it a
@@ -16,6 +22,7 @@
 #include <fmt/format.h>
 
 #include <functional>
+#include <future>
 #include <iostream>
 #include <map>
 #include <set>
@@ -35,6 +42,7 @@ using bench::Clock;
 namespace {
 
 constexpr const char* k_table = "public.bench_expand";
+constexpr const char* k_parent = "public.bench_parent";
 
 struct Options {
   std::string db;
@@ -45,7 +53,9 @@ struct Options {
   std::optional<int64_t> lock_timeout;  // nullopt = the planner's (500 ms)
   double tail_s = 1.0;
   double baseline_s = 0;  // 0 = as long as the longest other run
-  std::set<std::string> cases{"type", "type_analyzed", "rename", "not_null", "baseline"};
+  std::set<std::string> cases{"type",  "type_analyzed",    "rename", "not_null", "index",
+                              "fk",    "volatile_default", "queued", "baseline"};
+  double reader_s = 3.0;  // queued: how long the other session holds ACCESS SHARE
 };
 
 double seconds(Clock::duration d) { return std::chrono::duration<double>(d).count(); }
@@ -54,7 +64,7 @@ double seconds(Clock::duration d) { return std::chrono::duration<double>(d).coun
 
 void setup_table(pqxx::connection& conn, int64_t rows, bool with_m) {
   pqxx::nontransaction tx(conn);
-  tx.exec(fmt::format("DROP TABLE IF EXISTS {}", k_table));
+  tx.exec(fmt::format("DROP TABLE IF EXISTS {}, {}", k_table, k_parent));
   tx.exec("DROP SCHEMA IF EXISTS pgshift CASCADE");
   tx.exec(fmt::format(
       "CREATE TABLE {} (id bigint PRIMARY KEY, n integer NOT NULL, payload text NOT NULL, k integer NOT NULL DEFAULT 0{})",
@@ -84,6 +94,27 @@ std::string desired_yaml(const std::string& n_type, const std::string& payload_c
         primary_key: [id]
 )",
                      n_type, payload, m);
+}
+
+// Issue 5's desired tables: the base table (with m, nullable, when with_m) plus `extra_columns` (a line of
+// the column list) and `extra_keys` (a table key after primary_key), and public.bench_parent when `parent`.
+std::string desired_yaml_extra(bool with_m, const std::string& extra_columns, const std::string& extra_keys, bool parent) {
+  std::string out = desired_yaml("integer", "payload", with_m, true);
+  if (!extra_columns.empty()) {
+    auto at = out.find("        primary_key: [id]");
+    out.insert(at, "          - " + extra_columns + "\n");
+  }
+  if (!extra_keys.empty()) {
+    out += "        " + extra_keys + "\n";
+  }
+  if (parent) {
+    out += R"(      bench_parent:
+        columns:
+          - {name: id, type: integer, nullable: false}
+        primary_key: [id]
+)";
+  }
+  return out;
 }
 
 // ---- one measured run
@@ -218,6 +249,39 @@ std::function<std::string(pqxx::connection&)> check(const Options& o, const std:
   };
 }
 
+// queued: runs `change` while another session holds ACCESS SHARE on the table (a transaction that has read
+// it) for `hold_s` seconds from just before the change starts.
+std::function<void(pqxx::connection&, Run&, bench::Workload&)> behind_reader(
+    const Options& o, double hold_s, std::function<void(pqxx::connection&, Run&, bench::Workload&)> change) {
+  return [&o, hold_s, change](pqxx::connection& conn, Run& run, bench::Workload& wl) {
+    std::promise<void> holding;
+    auto held = holding.get_future();
+    std::thread reader([&o, hold_s, &holding] {
+      try {
+        auto rc = executor::connect(o.db);
+        pqxx::work tx(*rc);
+        tx.exec(fmt::format("SELECT count(*) FROM {} WHERE id <= 10", k_table));
+        holding.set_value();
+        std::this_thread::sleep_for(std::chrono::duration<double>(hold_s));
+        tx.commit();
+      } catch (...) {
+        try {
+          holding.set_exception(std::current_exception());
+        } catch (...) {
+        }
+      }
+    });
+    try {
+      held.get();
+      change(conn, run, wl);
+    } catch (...) {
+      reader.join();
+      throw;
+    }
+    reader.join();
+  };
+}
+
 std::vector<Case> cases(const Options& o) {
   std::vector<Case> out;
   std::string t = k_table;
@@ -255,6 +319,51 @@ std::vector<Case> cases(const Options& o) {
     out.push_back({"m SET NOT NULL", "naive ALTER COLUMN m SET NOT NULL", true, "",
                    naive(fmt::format("ALTER TABLE {} ALTER COLUMN m SET NOT NULL", t)), check(o, yaml, data)});
     out.push_back({"m SET NOT NULL", "pgshift", true, "", pgshift_apply(o, yaml), check(o, yaml, data)});
+  }
+  if (o.cases.count("index")) {
+    std::string yaml = desired_yaml_extra(false, "", "indexes: {bench_expand_n_idx: {columns: [n]}}", false);
+    std::string data = "SELECT indisvalid FROM pg_index WHERE indexrelid = 'public.bench_expand_n_idx'::regclass";
+    out.push_back({"add index on n", "naive CREATE INDEX", false, "",
+                   naive(fmt::format("CREATE INDEX bench_expand_n_idx ON {} (n)", t)), check(o, yaml, data)});
+    out.push_back({"add index on n", "pgshift", false, "", pgshift_apply(o, yaml), check(o, yaml, data)});
+  }
+  if (o.cases.count("fk")) {
+    std::string yaml = desired_yaml_extra(
+        true, "", "foreign_keys: {bench_expand_m_fkey: {columns: [m], references: {table: bench_parent, columns: [id]}}}",
+        true);
+    std::string parent = fmt::format(
+        "CREATE TABLE {0} (id integer PRIMARY KEY); INSERT INTO {0} SELECT g FROM generate_series(0, 999) g; "
+        "ANALYZE {0}",
+        k_parent);
+    std::string data =
+        "SELECT convalidated FROM pg_constraint WHERE conname = 'bench_expand_m_fkey' AND conrelid = "
+        "'public.bench_expand'::regclass";
+    out.push_back({"add foreign key m -> bench_parent (1000 rows)", "naive ADD CONSTRAINT ... FOREIGN KEY", true, parent,
+                   naive(fmt::format("ALTER TABLE {} ADD CONSTRAINT bench_expand_m_fkey FOREIGN KEY (m) REFERENCES {} (id)", t,
+                                     k_parent)),
+                   check(o, yaml, data)});
+    out.push_back({"add foreign key m -> bench_parent (1000 rows)", "pgshift", true, parent, pgshift_apply(o, yaml),
+                   check(o, yaml, data)});
+  }
+  if (o.cases.count("volatile_default")) {
+    std::string yaml =
+        desired_yaml_extra(false, "{name: token, type: uuid, nullable: false, default: gen_random_uuid()}", "", false);
+    std::string data = fmt::format("SELECT count(*) = 0 FROM {} WHERE token IS NULL", t);
+    out.push_back({"add column token uuid NOT NULL DEFAULT gen_random_uuid()", "naive ADD COLUMN (rewrite)", false, "",
+                   naive(fmt::format("ALTER TABLE {} ADD COLUMN token uuid NOT NULL DEFAULT gen_random_uuid()", t)),
+                   check(o, yaml, data)});
+    out.push_back({"add column token uuid NOT NULL DEFAULT gen_random_uuid()", "pgshift", false, "",
+                   pgshift_apply(o, yaml), check(o, yaml, data)});
+  }
+  if (o.cases.count("queued")) {
+    std::string yaml = desired_yaml_extra(false, "{name: x, type: integer}", "", false);
+    std::string data = fmt::format("SELECT count(*) = 0 FROM {} WHERE x IS NOT NULL", t);
+    std::string change = fmt::format("add column x integer behind a {:.0f} s reader", o.reader_s);
+    out.push_back({change, "naive ADD COLUMN", false, "",
+                   behind_reader(o, o.reader_s, naive(fmt::format("ALTER TABLE {} ADD COLUMN x integer", t))),
+                   check(o, yaml, data)});
+    out.push_back({change, "pgshift", false, "", behind_reader(o, o.reader_s, pgshift_apply(o, yaml)),
+                   check(o, yaml, data)});
   }
   return out;
 }
@@ -362,6 +471,8 @@ Options parse(int argc, char** argv) {
       o.tail_s = std::stod(value());
     } else if (a == "--baseline-seconds") {
       o.baseline_s = std::stod(value());
+    } else if (a == "--reader-seconds") {
+      o.reader_s = std::stod(value());
     } else if (a == "--cases") {
       auto list = util::split(value(), ',');
       o.cases = std::set<std::string>(list.begin(), list.end());
@@ -411,7 +522,7 @@ int main(int argc, char** argv) {
       }
     }
     pqxx::nontransaction tx(*conn);
-    tx.exec(fmt::format("DROP TABLE IF EXISTS {}", k_table));
+    tx.exec(fmt::format("DROP TABLE IF EXISTS {}, {}", k_table, k_parent));
     tx.exec("DROP SCHEMA IF EXISTS pgshift CASCADE");
   } catch (const std::exception& e) {
     std::cerr << "expand_bench: " << e.what() << "\n";
