@@ -114,9 +114,6 @@ std::string not_possible(const schema::Database& current, const schema::Table& t
   for (const auto& g : t.grants) {
     if (contains(g.columns, cur.name)) return "it has column-level grants";
   }
-  for (const auto* v : dependent_views(current, t.name)) {
-    if (v->materialized) return "materialized view " + v->name.display() + " depends on the table";
-  }
   return "";
 }
 
@@ -436,8 +433,13 @@ void emit(PlanContext& ctx, const Shadow& s) {
   }
   if (s.des.comment) sw.push_back(ddl::comment_on("COLUMN " + qualified(T) + "." + quote_ident(s.dc), s.des.comment));
   if (s.cur.comment) un.push_back(ddl::comment_on("COLUMN " + qualified(T) + "." + quote_ident(s.oc), s.cur.comment));
-  for (const auto* v : des_views) sw.push_back(ddl::create_view(*v));
-  for (const auto* v : s.views) un.push_back(ddl::create_view(*v));
+  // Views come back; a materialized view is repopulated and gets its indexes again, under the lock.
+  auto recreate = [&](std::vector<std::string>& out, const schema::View& v) {
+    out.push_back(ddl::create_view(v));
+    for (const auto& [n, idx] : v.indexes) out.push_back(ddl::create_index(v.name, idx, false));
+  };
+  for (const auto* v : des_views) recreate(sw, *v);
+  for (const auto* v : s.views) recreate(un, *v);
 
   auto& swap = ctx.add(Phase::switch_over, prio::swap,
                        make_step("switch_column:" + id, '~', obj,
@@ -446,6 +448,12 @@ void emit(PlanContext& ctx, const Shadow& s) {
                                           : "swaps in the converted column with its default, NOT NULL, keys, constraints and indexes "
                                             "(one short transaction)",
                                  util::join(sw, ";\n"), util::join(un, ";\n"), "ACCESS EXCLUSIVE on " + T.display() + " (brief)"));
+  for (const auto* v : des_views) {
+    if (v->materialized) {
+      swap.step.hazards.push_back(hazards::access_exclusive(
+          T.display(), "while materialized view " + v->name.display() + " is recreated and repopulated in the switch"));
+    }
+  }
   swap.uses.insert(key_table(T));
   swap.uses.insert("shadow_ready:" + id);
   swap.uses.insert("filled:" + T.display() + "." + s.shadow);
