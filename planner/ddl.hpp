@@ -40,6 +40,10 @@ std::string create_sequence(const schema::Sequence& s);
 std::string sequence_options(const schema::Sequence& s);
 std::string alter_sequence_options(const schema::Sequence& s);
 std::string identity_clause(const schema::Identity& id);
+// Restarts the identity of `column` above the largest value in the table (ALTER COLUMN ... RESTART
+// WITH max + 1, in a DO block since RESTART takes a constant). It names the identity itself: a
+// serial's old sequence still owned by the column does not confuse it, as pg_get_serial_sequence would.
+std::string restart_identity_above_max(const schema::QualifiedName& table, const std::string& column);
 // COMMENT ON <what> IS '...' / IS NULL. `what` is e.g. "TABLE \"s\".\"t\"" built by the caller via sql_text.
 std::string comment_on(const std::string& what, const std::optional<std::string>& comment);
 std::string grant(const std::string& object, const schema::Grant& g);

@@ -137,10 +137,7 @@ void plan_identity_change(PlanContext& ctx, const schema::Table& t, const schema
   auto add_identity = [&](const schema::Identity& id, std::vector<std::string>& out) {
     out.push_back(col + " ADD " + ddl::identity_clause(id));
     // continue above the existing values
-    out.push_back(fmt::format("SELECT pg_catalog.setval(pg_catalog.pg_get_serial_sequence({}, {}), "
-                              "COALESCE((SELECT max({}) FROM {}), 0) + 1, false)",
-                              schema::quote_literal(qualified(t.name)), schema::quote_literal(des.name), quote_ident(des.name),
-                              qualified(t.name)));
+    out.push_back(ddl::restart_identity_above_max(t.name, des.name));
   };
   if (cur.identity && des.identity) {
     fwd.push_back(col + " DROP IDENTITY");

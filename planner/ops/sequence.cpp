@@ -87,7 +87,12 @@ void plan_sequences(PlanContext& ctx) {
       std::string reverse = ddl::create_sequence(s);
       // A dropped owner table is recreated after this (rollback runs newest first) and takes the
       // sequence back itself (drop_table's reverse).
-      if (s.owned_by && !owner_dropped) reverse += ";\n" + owned_by_sql(s);
+      if (s.owned_by && !owner_dropped) {
+        reverse += ";\n" + owned_by_sql(s);
+        // Its value is gone: continue above what the owning column holds (a serial's rows stay).
+        reverse += fmt::format(";\nSELECT pg_catalog.setval({}, COALESCE((SELECT max({}) FROM {}), 0) + 1, false)",
+                               schema::quote_literal(qualified(s.name)), schema::quote_ident(owner->second), qualified(owner->first));
+      }
       // IF EXISTS: a sequence owned by a dropped column or table goes away with it; the table's drop
       // comes first (it uses the sequence), since its defaults depend on the sequence.
       auto& ps = ctx.add(Phase::drop, prio::drop_sequence,

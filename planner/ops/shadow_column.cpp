@@ -226,10 +226,7 @@ std::string precheck_sql(const Shadow& s) {
 
 std::vector<std::string> identity_sql(const Shadow& s, const std::string& column, const schema::Identity& id) {
   std::string col = alter_col(s.table(), column);
-  return {col + " ADD " + ddl::identity_clause(id),
-          fmt::format("SELECT pg_catalog.setval(pg_catalog.pg_get_serial_sequence({}, {}), "
-                      "COALESCE((SELECT max({}) FROM {}), 0) + 1, false)",
-                      quote_literal(qualified(s.table())), quote_literal(column), quote_ident(column), qualified(s.table()))};
+  return {col + " ADD " + ddl::identity_clause(id), ddl::restart_identity_above_max(s.table(), column)};
 }
 
 void add_all(std::vector<std::string>& out, const std::vector<std::string>& more) { out.insert(out.end(), more.begin(), more.end()); }

@@ -407,3 +407,33 @@ schemas:
   CHECK(db.query_value("SELECT count(*) FROM public.items WHERE token IS NULL") == "0");
   CHECK(db.query_value("SELECT count(DISTINCT token) FROM public.items") == "3001");
 }
+
+TEST_CASE("serial to identity continues above the existing values both ways and leaves no sequence behind", "[pg][expand]") {
+  test::TestDb db;
+  db.exec("CREATE TABLE public.t (id serial PRIMARY KEY, v text); INSERT INTO public.t (v) SELECT 'x' FROM generate_series(1, 50)");
+  auto& c = db.conn();
+  schema::Database desired = schema::load_schema_text(R"yaml(
+schemas:
+  public:
+    tables:
+      t:
+        columns:
+          - {name: id, type: integer, nullable: false, identity: by default}
+          - {name: v, type: text}
+        primary_key: [id]
+)yaml",
+                                                      "desired.yaml");
+  desired = cli::normalize_through_server(db.url(), desired).desired;
+  const planner::Plan plan = planner::make_plan(inspect(c), desired);
+  INFO(planner::render_golden(plan));
+  executor::ApplyOptions o;
+  o.allowed_hazards = all_hazards();
+  executor::apply(c, plan, o);
+  CHECK(db.query_value("INSERT INTO public.t (v) VALUES ('new') RETURNING id") == "51");
+  CHECK(db.query_value("SELECT count(*) FROM pg_class WHERE relkind = 'S' AND relnamespace = 'public'::regnamespace") == "1");
+  CHECK(planner::make_plan(inspect(c), desired).empty());
+  executor::RollbackOptions r;
+  r.allowed_hazards = all_hazards();
+  executor::rollback(c, r);
+  CHECK(db.query_value("INSERT INTO public.t (v) VALUES ('back') RETURNING id") == "52");
+}
