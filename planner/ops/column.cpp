@@ -75,6 +75,15 @@ void plan_add_column(PlanContext& ctx, const schema::Table& t, const schema::Col
   ps.creates.insert(key_column(t.name, c.name));
   ps.creates.insert("columns_of:" + t.name.display());
   ps.uses.insert(key_table(t.name));
+  if (!c.nullable && !c.default_value && !c.using_expr && !rewrite) {
+    // Nothing can fill it: on a table with rows the NOT NULL check could never be validated. Stop
+    // before anything is written rather than halfway through the backfill phase.
+    ps.step.precheck_sql = fmt::format(
+        "DO $pgshift$ BEGIN IF EXISTS (SELECT 1 FROM {}) THEN RAISE EXCEPTION '%', format('%s has rows, and the new column %s "
+        "is NOT NULL with neither a default nor a using expression to fill them: give it a `default` (or `using`), or "
+        "make it nullable', {}, {}); END IF; END $pgshift$",
+        qualified(t.name), schema::quote_literal(t.name.display()), schema::quote_literal(c.name));
+  }
   std::string k = key_for_type_name(c.type, ctx.desired);
   if (!k.empty()) ps.uses.insert(k);
   if (rewrite) ps.step.hazards.push_back(hazards::table_rewrite(t.name.display(), ctx.size_note(t.name)));

@@ -437,3 +437,43 @@ schemas:
   executor::rollback(c, r);
   CHECK(db.query_value("INSERT INTO public.t (v) VALUES ('back') RETURNING id") == "52");
 }
+
+TEST_CASE("a NOT NULL column with nothing to fill it is refused on a table with rows before anything changes", "[pg][expand]") {
+  test::TestDb db;
+  db.exec("CREATE TABLE public.items (id bigint PRIMARY KEY); CREATE TABLE public.empty (id bigint PRIMARY KEY);"
+          "INSERT INTO public.items SELECT generate_series(1, 10)");
+  auto& c = db.conn();
+  schema::Database desired = schema::load_schema_text(R"yaml(
+schemas:
+  public:
+    tables:
+      items:
+        columns:
+          - {name: id, type: bigint, nullable: false}
+          - {name: qty, type: integer, nullable: false}
+        primary_key: [id]
+      empty:
+        columns:
+          - {name: id, type: bigint, nullable: false}
+          - {name: qty, type: integer, nullable: false}
+        primary_key: [id]
+)yaml",
+                                                      "desired.yaml");
+  desired = cli::normalize_through_server(db.url(), desired).desired;
+  const schema::Database start = inspect(c);
+  const planner::Plan plan = planner::make_plan(start, desired);
+  executor::ApplyOptions o;
+  o.allowed_hazards = all_hazards();
+  std::string message;
+  try {
+    executor::apply(c, plan, o);
+  } catch (const Error& e) {
+    message = e.what();
+  }
+  CHECK_THAT(message, Catch::Contains("public.items has rows, and the new column qty is NOT NULL with neither a default"));
+  CHECK(schema::to_yaml(inspect(c)) == schema::to_yaml(start));
+  // Emptied, the same plan goes through.
+  db.exec("DELETE FROM public.items");
+  executor::apply(c, plan, o);
+  CHECK(planner::make_plan(inspect(c), desired).empty());
+}
