@@ -5,11 +5,16 @@
 #include <algorithm>
 
 #include "executor/verify.hpp"
+#include "planner/markdown.hpp"
 #include "util/strings.hpp"
 
 namespace pgshift::executor {
 
 namespace {
+
+using planner::md_block;
+using planner::md_code;
+using planner::md_text;
 
 std::string seconds(const std::optional<double>& s) { return s ? fmt::format("{:.2f} s", *s) : "-"; }
 
@@ -89,47 +94,6 @@ std::string text_table(const std::vector<std::vector<std::string>>& rows, const 
     out += util::trim(line).empty() ? "\n" : line + "\n";
   }
   return out;
-}
-
-std::string md_text(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    if (c == '\n' || c == '\r') {
-      out += ' ';
-    } else if (std::string_view("\\`*_[]<>|~&").find(c) != std::string_view::npos) {
-      out += '\\';
-      out += c;
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
-
-// A code span in a table cell: a delimiter longer than any backtick run inside, pipes escaped.
-std::string md_code(std::string_view text) {
-  std::string body;
-  size_t longest = 0, run = 0;
-  for (char c : text) {
-    run = c == '`' ? run + 1 : 0;
-    longest = std::max(longest, run);
-    body += c == '|' ? std::string("\\|") : c == '\n' || c == '\r' ? std::string(" ") : std::string(1, c);
-  }
-  std::string fence(longest + 1, '`');
-  std::string pad = !body.empty() && (body.front() == '`' || body.back() == '`') ? " " : "";
-  return fence + pad + body + pad + fence;
-}
-
-std::string md_block(std::string_view lang, std::string_view text) {
-  size_t longest = 0, run = 0;
-  for (char c : text) {
-    run = c == '`' ? run + 1 : 0;
-    longest = std::max(longest, run);
-  }
-  std::string fence(std::max<size_t>(3, longest + 1), '`');
-  std::string body(text);
-  if (!body.empty() && body.back() == '\n') body.pop_back();
-  return fmt::format("{}{}\n{}\n{}\n", fence, lang, body, fence);
 }
 
 std::string text_steps(const VerifyReport& r) {

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "planner/drift.hpp"
+#include "planner/markdown.hpp"
 #include "util/error.hpp"
 #include "util/strings.hpp"
 
@@ -106,40 +107,6 @@ std::string text_item(const DriftItem& item, bool color) {
   return out;
 }
 
-std::string md_text(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    if (c == '\n' || c == '\r') {
-      out += ' ';
-    } else if (std::string_view("\\`*_[]<>|~&").find(c) != std::string_view::npos) {
-      out += '\\';
-      out += c;
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
-
-size_t longest_backtick_run(std::string_view text) {
-  size_t longest = 0, run = 0;
-  for (char c : text) {
-    run = c == '`' ? run + 1 : 0;
-    longest = std::max(longest, run);
-  }
-  return longest;
-}
-
-std::string md_code(std::string_view text) {
-  std::string body;
-  for (char c : text) {
-    body += c == '|' ? std::string("\\|") : c == '\n' || c == '\r' ? std::string(" ") : std::string(1, c);
-  }
-  std::string fence(longest_backtick_run(body) + 1, '`');
-  std::string pad = !body.empty() && (body.front() == '`' || body.back() == '`') ? " " : "";
-  return fence + pad + body + pad + fence;
-}
-
 std::string md_item_definitions(const DriftItem& item) {
   std::string body;
   if (item.status != DriftStatus::extra) {
@@ -148,9 +115,8 @@ std::string md_item_definitions(const DriftItem& item) {
   if (item.status != DriftStatus::missing) {
     body += "-- actual (database)\n" + item.actual + "\n";
   }
-  std::string fence(std::max<size_t>(3, longest_backtick_run(body) + 1), '`');
-  return fmt::format("**{}** {} {}\n\n{}sql\n{}{}\n\n", drift_status_name(item.status), md_text(item.kind),
-                     md_code(item.name), fence, body, fence);
+  return fmt::format("**{}** {} {}\n\n{}\n", drift_status_name(item.status), md_text(item.kind), md_code(item.name),
+                     md_block("sql", body));
 }
 
 }  // namespace

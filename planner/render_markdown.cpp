@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "planner/markdown.hpp"
 #include "planner/render.hpp"
 
 namespace pgshift::planner {
@@ -22,47 +23,8 @@ std::string severity_cell(const Hazard& h) {
   return hazard_needs_permission(h) ? name + " (needs `--allow-hazards`)" : name;
 }
 
-// Plain text safe in a table cell: markdown punctuation escaped, line breaks as spaces.
-std::string md_text(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    if (c == '\n' || c == '\r') {
-      out += ' ';
-    } else if (std::string_view("\\`*_[]<>|~&").find(c) != std::string_view::npos) {
-      out += '\\';
-      out += c;
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
-
-size_t longest_backtick_run(std::string_view text) {
-  size_t longest = 0, run = 0;
-  for (char c : text) {
-    run = c == '`' ? run + 1 : 0;
-    longest = std::max(longest, run);
-  }
-  return longest;
-}
-
-// A code span in a table cell: a delimiter longer than any backtick run inside, pipes escaped.
-std::string md_code(std::string_view text) {
-  std::string body;
-  for (char c : text) {
-    body += c == '|' ? std::string("\\|") : c == '\n' || c == '\r' ? std::string(" ") : std::string(1, c);
-  }
-  std::string fence(longest_backtick_run(body) + 1, '`');
-  std::string pad = !body.empty() && (body.front() == '`' || body.back() == '`') ? " " : "";
-  return fence + pad + body + pad + fence;
-}
-
 // A fenced ```sql block that the content cannot close early.
-std::string sql_block(std::string_view sql) {
-  std::string fence(std::max<size_t>(3, longest_backtick_run(sql) + 1), '`');
-  return fmt::format("{}sql\n{}\n{}\n", fence, sql, fence);
-}
+std::string sql_block(std::string_view sql) { return md_block("sql", std::string(sql) + "\n"); }
 
 std::string details(std::string_view summary, std::string_view body) {
   return fmt::format("<details>\n<summary>{}</summary>\n\n{}\n</details>\n\n", summary, body);
