@@ -109,10 +109,7 @@ void kill_20_times(const char* setup, const char* desired_yaml, const std::strin
                    int max_delay_ms) {
   test::TestDb db;
   db.exec(setup);
-  schema::Database desired = schema::load_schema_text(desired_yaml, "desired.yaml");
-  schema::Database hints = desired;
-  desired = cli::normalize_through_server(db.url(), desired).desired;
-  cli::copy_hints(hints, desired);
+  const schema::Database desired = test::desired_schema(db, desired_yaml);
   const planner::Plan plan = planner::make_plan(introspect::introspect(db.conn(), {}), desired);
   INFO(planner::render_golden(plan));
   const std::string values_before = db.query_value(values_sql);

@@ -68,12 +68,6 @@ schemas:
           users_lower_name_idx: {expression: "lower(full_name)"}
 )yaml";
 
-std::set<planner::HazardKind> all_hazards() {
-  std::set<planner::HazardKind> out;
-  for (int k = 0; k <= static_cast<int>(planner::HazardKind::irreversible); ++k) out.insert(static_cast<planner::HazardKind>(k));
-  return out;
-}
-
 schema::Database inspect(pqxx::connection& c) { return introspect::introspect(c, {}); }
 
 std::string sorted_yaml(schema::Database db) {
@@ -139,8 +133,7 @@ TEST_CASE("old and new code write at once through a rename and type changes and 
   test::TestDb db;
   db.exec(k_setup);
   auto& c = db.conn();
-  schema::Database desired = schema::load_schema_text(k_desired, "desired.yaml");
-  desired = cli::normalize_through_server(db.url(), desired).desired;
+  const schema::Database desired = test::desired_schema(db, k_desired);
   const schema::Database start = inspect(c);
   const std::string start_yaml = schema::to_yaml(start);
   const planner::Plan plan = planner::make_plan(start, desired);
@@ -159,7 +152,7 @@ TEST_CASE("old and new code write at once through a rename and type changes and 
   for (Phase phase : planner::k_all_phases) {
     INFO("through phase " << planner::phase_name(phase));
     executor::ApplyOptions o;
-    o.allowed_hazards = all_hazards();
+    o.allowed_hazards = test::all_hazards();
     o.lock_timeout_ms = 5000;
     o.batch_size = 5000;
     Writers w;
@@ -189,7 +182,7 @@ TEST_CASE("old and new code write at once through a rename and type changes and 
     }
 
     executor::RollbackOptions r;
-    r.allowed_hazards = all_hazards();
+    r.allowed_hazards = test::all_hazards();
     r.lock_timeout_ms = 5000;
     executor::rollback(c, r);
     auto back = inspect(c);
@@ -206,7 +199,7 @@ TEST_CASE("old and new code write at once through a rename and type changes and 
 
   // Everything: the desired schema, an empty re-plan, no helper left behind, the foreign key kept.
   executor::ApplyOptions o;
-  o.allowed_hazards = all_hazards();
+  o.allowed_hazards = test::all_hazards();
   o.lock_timeout_ms = 5000;
   executor::apply(c, plan, o);
   auto after = inspect(c);
@@ -238,7 +231,7 @@ INSERT INTO public.items SELECT g, g::text FROM generate_series(1, 2000) g;
 UPDATE public.items SET qty = 'twelve' WHERE id = 1234;
 )sql");
   auto& c = db.conn();
-  schema::Database desired = schema::load_schema_text(R"yaml(
+  const schema::Database desired = test::desired_schema(db, R"yaml(
 schemas:
   public:
     tables:
@@ -247,13 +240,11 @@ schemas:
           - {name: id, type: bigint, nullable: false}
           - {name: qty, type: integer, nullable: false}
         primary_key: [id]
-)yaml",
-                                                      "desired.yaml");
-  desired = cli::normalize_through_server(db.url(), desired).desired;
+)yaml");
   const schema::Database start = inspect(c);
   const planner::Plan plan = planner::make_plan(start, desired);
   executor::ApplyOptions o;
-  o.allowed_hazards = all_hazards();
+  o.allowed_hazards = test::all_hazards();
   std::string message;
   try {
     executor::apply(c, plan, o);
@@ -282,7 +273,7 @@ CREATE TABLE public.items (id bigint PRIMARY KEY, qty text NOT NULL);
 INSERT INTO public.items SELECT g, CASE WHEN g % 10 = 0 THEN '' ELSE g::text END FROM generate_series(1, 100) g;
 )sql");
   auto& c = db.conn();
-  schema::Database desired = schema::load_schema_text(R"yaml(
+  const schema::Database desired = test::desired_schema(db, R"yaml(
 schemas:
   public:
     tables:
@@ -291,12 +282,10 @@ schemas:
           - {name: id, type: bigint, nullable: false}
           - {name: qty, type: integer, nullable: false, using: "nullif(qty, '')::integer", down_using: "coalesce(qty::text, '')"}
         primary_key: [id]
-)yaml",
-                                                      "desired.yaml");
-  desired = cli::normalize_through_server(db.url(), desired).desired;
+)yaml");
   const planner::Plan plan = planner::make_plan(inspect(c), desired);
   executor::ApplyOptions o;
-  o.allowed_hazards = all_hazards();
+  o.allowed_hazards = test::all_hazards();
   std::string message;
   try {
     executor::apply(c, plan, o);
@@ -317,11 +306,14 @@ INSERT INTO public.orders SELECT g, (ARRAY['new', 'paid', 'shipped', 'void'])[1 
 FROM generate_series(1, 20000) g;
 )sql");
   auto& c = db.conn();
-  schema::Database desired = schema::load_schema_text(R"yaml(
+  const schema::Database desired = test::desired_schema(db, R"yaml(
 schemas:
   public:
     enums:
-      order_status: [pending, paid, shipped]
+      order_status:
+        - {name: pending, renamed_from: new}
+        - paid
+        - shipped
     tables:
       orders:
         columns:
@@ -330,22 +322,14 @@ schemas:
         primary_key: [id]
         indexes:
           orders_status_idx: {columns: [status]}
-)yaml",
-                                                      "desired.yaml");
-  // `pending` is the renamed `new`: written as a hint on the label.
-  desired.schemas["public"].enums["order_status"].values[0].renamed_from = "new";
-  desired = [&] {
-    auto normalized = cli::normalize_through_server(db.url(), desired).desired;
-    normalized.schemas["public"].enums["order_status"].values[0].renamed_from = "new";
-    return normalized;
-  }();
+)yaml");
   const planner::Plan plan = planner::make_plan(inspect(c), desired);
   INFO(planner::render_golden(plan));
   for (const auto& s : plan.steps) {
     for (const auto& h : s.hazards) CHECK(h.kind != planner::HazardKind::table_rewrite);
   }
   executor::ApplyOptions o;
-  o.allowed_hazards = all_hazards();
+  o.allowed_hazards = test::all_hazards();
   std::string message;
   try {
     executor::apply(c, plan, o);
@@ -365,7 +349,7 @@ schemas:
   CHECK(db.query_value("SELECT count(*) FROM pg_type WHERE typname LIKE '\\_pgshift%'") == "0");
   // And back: the old labels and values return.
   executor::RollbackOptions r;
-  r.allowed_hazards = all_hazards();
+  r.allowed_hazards = test::all_hazards();
   executor::rollback(c, r);
   CHECK(db.query_value("SELECT string_agg(enumlabel, ',' ORDER BY enumsortorder) FROM pg_enum "
                        "WHERE enumtypid = 'public.order_status'::regtype") == "new,paid,void,shipped");
@@ -379,7 +363,7 @@ CREATE TABLE public.items (id bigint PRIMARY KEY, name text NOT NULL);
 INSERT INTO public.items SELECT g, 'item ' || g FROM generate_series(1, 3000) g;
 )sql");
   auto& c = db.conn();
-  schema::Database desired = schema::load_schema_text(R"yaml(
+  const schema::Database desired = test::desired_schema(db, R"yaml(
 schemas:
   public:
     tables:
@@ -389,13 +373,11 @@ schemas:
           - {name: name, type: text, nullable: false}
           - {name: token, type: uuid, nullable: false, default: "gen_random_uuid()"}
         primary_key: [id]
-)yaml",
-                                                      "desired.yaml");
-  desired = cli::normalize_through_server(db.url(), desired).desired;
+)yaml");
   const planner::Plan plan = planner::make_plan(inspect(c), desired);
   INFO(planner::render_golden(plan));
   executor::ApplyOptions o;
-  o.allowed_hazards = all_hazards();
+  o.allowed_hazards = test::all_hazards();
   o.through = Phase::add;
   executor::apply(c, plan, o);
   // Between add and backfill: old code updates other columns of rows whose token is still NULL.
@@ -412,7 +394,7 @@ TEST_CASE("serial to identity continues above the existing values both ways and 
   test::TestDb db;
   db.exec("CREATE TABLE public.t (id serial PRIMARY KEY, v text); INSERT INTO public.t (v) SELECT 'x' FROM generate_series(1, 50)");
   auto& c = db.conn();
-  schema::Database desired = schema::load_schema_text(R"yaml(
+  const schema::Database desired = test::desired_schema(db, R"yaml(
 schemas:
   public:
     tables:
@@ -421,19 +403,17 @@ schemas:
           - {name: id, type: integer, nullable: false, identity: by default}
           - {name: v, type: text}
         primary_key: [id]
-)yaml",
-                                                      "desired.yaml");
-  desired = cli::normalize_through_server(db.url(), desired).desired;
+)yaml");
   const planner::Plan plan = planner::make_plan(inspect(c), desired);
   INFO(planner::render_golden(plan));
   executor::ApplyOptions o;
-  o.allowed_hazards = all_hazards();
+  o.allowed_hazards = test::all_hazards();
   executor::apply(c, plan, o);
   CHECK(db.query_value("INSERT INTO public.t (v) VALUES ('new') RETURNING id") == "51");
   CHECK(db.query_value("SELECT count(*) FROM pg_class WHERE relkind = 'S' AND relnamespace = 'public'::regnamespace") == "1");
   CHECK(planner::make_plan(inspect(c), desired).empty());
   executor::RollbackOptions r;
-  r.allowed_hazards = all_hazards();
+  r.allowed_hazards = test::all_hazards();
   executor::rollback(c, r);
   CHECK(db.query_value("INSERT INTO public.t (v) VALUES ('back') RETURNING id") == "52");
 }
@@ -443,7 +423,7 @@ TEST_CASE("a NOT NULL column with nothing to fill it is refused on a table with 
   db.exec("CREATE TABLE public.items (id bigint PRIMARY KEY); CREATE TABLE public.empty (id bigint PRIMARY KEY);"
           "INSERT INTO public.items SELECT generate_series(1, 10)");
   auto& c = db.conn();
-  schema::Database desired = schema::load_schema_text(R"yaml(
+  const schema::Database desired = test::desired_schema(db, R"yaml(
 schemas:
   public:
     tables:
@@ -457,13 +437,11 @@ schemas:
           - {name: id, type: bigint, nullable: false}
           - {name: qty, type: integer, nullable: false}
         primary_key: [id]
-)yaml",
-                                                      "desired.yaml");
-  desired = cli::normalize_through_server(db.url(), desired).desired;
+)yaml");
   const schema::Database start = inspect(c);
   const planner::Plan plan = planner::make_plan(start, desired);
   executor::ApplyOptions o;
-  o.allowed_hazards = all_hazards();
+  o.allowed_hazards = test::all_hazards();
   std::string message;
   try {
     executor::apply(c, plan, o);

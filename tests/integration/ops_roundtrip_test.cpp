@@ -27,17 +27,11 @@ using namespace pgshift;
 
 namespace {
 
-std::set<planner::HazardKind> all_hazards() {
-  std::set<planner::HazardKind> out;
-  for (int k = 0; k <= static_cast<int>(planner::HazardKind::irreversible); ++k) out.insert(static_cast<planner::HazardKind>(k));
-  return out;
-}
-
 schema::Database inspect(pqxx::connection& c) { return introspect::introspect(c, {}); }
 
 void apply_all(pqxx::connection& c, const planner::Plan& plan, std::optional<planner::Phase> through = std::nullopt) {
   executor::ApplyOptions o;
-  o.allowed_hazards = all_hazards();
+  o.allowed_hazards = test::all_hazards();
   o.through = through;
   o.lock_timeout_ms = 5000;
   executor::apply(c, plan, o);
@@ -45,7 +39,7 @@ void apply_all(pqxx::connection& c, const planner::Plan& plan, std::optional<pla
 
 void rollback_all(pqxx::connection& c) {
   executor::RollbackOptions o;
-  o.allowed_hazards = all_hazards();
+  o.allowed_hazards = test::all_hazards();
   o.lock_timeout_ms = 5000;
   executor::rollback(c, o);
 }

@@ -38,12 +38,6 @@ schemas:
           users_name_idx: {columns: [full_name]}
 )yaml";
 
-std::set<planner::HazardKind> all_hazards() {
-  std::set<planner::HazardKind> out;
-  for (int k = 0; k <= static_cast<int>(planner::HazardKind::irreversible); ++k) out.insert(static_cast<planner::HazardKind>(k));
-  return out;
-}
-
 std::string value(pqxx::connection& c, const std::string& search_path, const std::string& sql) {
   pqxx::work tx(c);
   tx.exec0("SET LOCAL search_path = " + search_path);
@@ -69,10 +63,7 @@ CREATE INDEX users_name_idx ON public.users (name);
 INSERT INTO public.users SELECT g, 'user ' || g, g % 100 FROM generate_series(1, 5000) g;
 )sql");
   auto& c = db.conn();
-  schema::Database desired = schema::load_schema_text(k_desired, "desired.yaml");
-  schema::Database hints = desired;
-  desired = cli::normalize_through_server(db.url(), desired).desired;
-  cli::copy_hints(hints, desired);
+  const schema::Database desired = test::desired_schema(db, k_desired);
   const schema::Database start = introspect::introspect(c, {});
   const std::string start_yaml = schema::to_yaml(start);
   planner::PlanOptions options;
@@ -95,7 +86,7 @@ INSERT INTO public.users SELECT g, 'user ' || g, g % 100 FROM generate_series(1,
   for (Phase phase : planner::k_all_phases) {
     INFO("through " << planner::phase_name(phase));
     executor::ApplyOptions o;
-    o.allowed_hazards = all_hazards();
+    o.allowed_hazards = test::all_hazards();
     o.lock_timeout_ms = 5000;
     o.through = phase;
     executor::apply(c, plan, o);
@@ -118,7 +109,7 @@ INSERT INTO public.users SELECT g, 'user ' || g, g % 100 FROM generate_series(1,
       CHECK(db.query_value("SELECT count(*) FROM pg_namespace WHERE nspname IN ('app_v1', 'app_v2')") == "0");
     }
     executor::RollbackOptions r;
-    r.allowed_hazards = all_hazards();
+    r.allowed_hazards = test::all_hazards();
     r.lock_timeout_ms = 5000;
     executor::rollback(c, r);
     auto back = introspect::introspect(c, {});
@@ -129,7 +120,7 @@ INSERT INTO public.users SELECT g, 'user ' || g, g % 100 FROM generate_series(1,
     CHECK(db.query_value("SELECT count(*) FROM public.users") == std::to_string(5000 + (next - 100000)));
   }
   executor::ApplyOptions o;
-  o.allowed_hazards = all_hazards();
+  o.allowed_hazards = test::all_hazards();
   executor::apply(c, plan, o);
   CHECK(planner::make_plan(introspect::introspect(c, {}), desired).empty());
   CHECK(db.query_value("SELECT count(*) FROM public.users WHERE full_name LIKE 'user %' OR full_name LIKE 'old %' OR "

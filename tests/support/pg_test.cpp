@@ -12,8 +12,10 @@
 #include <stdexcept>
 #include <sys/wait.h>
 
+#include "cli/shadow.hpp"
 #include "executor/connection.hpp"
 #include "executor/sandbox.hpp"
+#include "schema/yaml_io.hpp"
 
 namespace pgshift::test {
 
@@ -110,6 +112,19 @@ int run_pgshift(const std::string& args, std::string& out) {
   }
   int status = pclose(pipe);
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+std::set<planner::HazardKind> all_hazards() {
+  std::set<planner::HazardKind> out;
+  for (int k = 0; k <= static_cast<int>(planner::HazardKind::irreversible); ++k) out.insert(static_cast<planner::HazardKind>(k));
+  return out;
+}
+
+schema::Database desired_schema(const TestDb& db, std::string_view yaml) {
+  schema::Database hints = schema::load_schema_text(yaml, "desired.yaml");
+  schema::Database desired = cli::normalize_through_server(db.url(), hints).desired;
+  cli::copy_hints(hints, desired);
+  return desired;
 }
 
 }  // namespace pgshift::test

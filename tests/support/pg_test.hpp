@@ -4,7 +4,12 @@
 
 #include <memory>
 #include <pqxx/pqxx>
+#include <set>
 #include <string>
+#include <string_view>
+
+#include "planner/plan.hpp"
+#include "schema/model.hpp"
 
 namespace pgshift::test {
 
@@ -32,5 +37,11 @@ class TestDb {
 // Runs the pgshift binary with `args` (shell words, already quoted), returns exit code; output in `out`
 // (stdout and stderr merged).
 int run_pgshift(const std::string& args, std::string& out);
+
+// Every hazard kind: what `--allow-hazards all` gives.
+std::set<planner::HazardKind> all_hazards();
+// A desired schema from YAML text, normalized through `db`'s server as `pgshift plan` does, with the
+// planner's hints (renamed_from, using, down_using) kept.
+schema::Database desired_schema(const TestDb& db, std::string_view yaml);
 
 }  // namespace pgshift::test
