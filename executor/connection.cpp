@@ -109,16 +109,6 @@ std::string percent_encode(const std::string& text) {
   return out;
 }
 
-std::string kv_quote(const std::string& value) {
-  std::string out = "'";
-  for (char c : value) {
-    if (c == '\'' || c == '\\') {
-      out += '\\';
-    }
-    out += c;
-  }
-  return out + "'";
-}
 
 }  // namespace
 
@@ -142,28 +132,15 @@ std::unique_ptr<pqxx::connection> connect(const std::string& conninfo) {
   }
 }
 
-ChildConninfo conninfo_for_child(const std::string& conninfo) {
-  char* err = nullptr;
-  PQconninfoOption* parsed = PQconninfoParse(conninfo.c_str(), &err);
-  if (parsed == nullptr) {
-    PQfreemem(err);
-    throw Error(fmt::format("invalid connection string \"{}\"", util::mask_password(conninfo)));
-  }
-  ChildConninfo out;
-  std::string pairs;
-  for (auto* o = parsed; o->keyword != nullptr; ++o) {
-    if (o->val == nullptr) {
-      continue;
+std::string conninfo_quote(const std::string& value) {
+  std::string out = "'";
+  for (char c : value) {
+    if (c == '\'' || c == '\\') {
+      out += '\\';
     }
-    if (std::string(o->keyword) == "password") {
-      out.password = o->val;
-    } else {
-      pairs += fmt::format("{}{}={}", pairs.empty() ? "" : " ", o->keyword, kv_quote(o->val));
-    }
+    out += c;
   }
-  PQconninfoFree(parsed);
-  out.conninfo = pairs;
-  return out;
+  return out + "'";
 }
 
 std::string with_database(const std::string& conninfo, const std::string& dbname) {
@@ -185,11 +162,11 @@ std::string with_database(const std::string& conninfo, const std::string& dbname
   std::string out;
   for (auto* o = parsed; o->keyword != nullptr; ++o) {
     if (o->val != nullptr && std::string(o->keyword) != "dbname") {
-      out += fmt::format("{}={} ", o->keyword, kv_quote(o->val));
+      out += fmt::format("{}={} ", o->keyword, conninfo_quote(o->val));
     }
   }
   PQconninfoFree(parsed);
-  return out + "dbname=" + kv_quote(dbname);
+  return out + "dbname=" + conninfo_quote(dbname);
 }
 
 }  // namespace pgshift::executor

@@ -2,6 +2,8 @@
 // connection through libpq's environment variables (pg_tools.hpp).
 #include "executor/pg_tools.hpp"
 
+#include "executor/connection.hpp"
+
 #include <libpq-fe.h>
 #include <unistd.h>
 
@@ -23,17 +25,6 @@ std::optional<PgTool> probe(const std::string& program) {
     return std::nullopt;
   }
   return parse_tool_version(program, r.out);
-}
-
-std::string kv_quote(const std::string& value) {
-  std::string out = "'";
-  for (char c : value) {
-    if (c == '\'' || c == '\\') {
-      out += '\\';
-    }
-    out += c;
-  }
-  return out + "'";
 }
 
 }  // namespace
@@ -93,7 +84,7 @@ ToolConnection tool_connection(const std::string& conninfo) {
     if (o->envvar != nullptr && std::string_view(o->keyword) != "dbname") {
       out.env[o->envvar] = o->val;
     } else {
-      rest.push_back(fmt::format("{}={}", o->keyword, kv_quote(o->val)));
+      rest.push_back(fmt::format("{}={}", o->keyword, conninfo_quote(o->val)));
     }
   }
   PQconninfoFree(parsed);

@@ -9,6 +9,7 @@
 #include <optional>
 
 #include "executor/connection.hpp"
+#include "executor/pg_tools.hpp"
 #include "executor/process.hpp"
 #include "util/error.hpp"
 #include "util/strings.hpp"
@@ -19,28 +20,13 @@ namespace pgshift::executor {
 
 namespace {
 
-const fs::path k_pg_lib = "/usr/lib/postgresql";
-
-// Debian installs each major version's programs in /usr/lib/postgresql/<major>/bin. pg_dump must be at
-// least as new as the server: the same major if installed, else the oldest newer one, else PATH's.
-std::string pg_program(const std::string& name, int server_major) {
-  std::optional<int> best;
-  std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(k_pg_lib, ec)) {
-    int major = std::atoi(entry.path().filename().c_str());
-    if (major >= server_major && fs::exists(entry.path() / "bin" / name) && (!best || major < *best)) best = major;
-  }
-  return best ? (k_pg_lib / std::to_string(*best) / "bin" / name).string() : name;
-}
-
 struct Programs {
   std::string pg_dump, pg_restore;
 };
 
-ProcessResult run_checked(const std::vector<std::string>& argv, const ChildConninfo& conn, const std::string& input,
+ProcessResult run_checked(const std::vector<std::string>& argv, const ToolConnection& conn, const std::string& input,
                           const CancelCheck& cancelled, const std::string& what) {
-  ProcessSpec spec{.argv = argv, .tick_interval = std::chrono::milliseconds(100), .input = input};
-  if (!conn.password.empty()) spec.env["PGPASSWORD"] = conn.password;
+  ProcessSpec spec{.argv = argv, .env = conn.env, .tick_interval = std::chrono::milliseconds(100), .input = input};
   spec.tick = [&cancelled] { check_cancel(cancelled); };  // Cancelled kills the child (SIGTERM) on its way out
   ProcessResult r = run_process(spec);
   if (r.exit_code != 0) {
@@ -51,7 +37,7 @@ ProcessResult run_checked(const std::vector<std::string>& argv, const ChildConni
 }
 
 std::string dump_schema(const Programs& p, const CopyOptions& o) {
-  ChildConninfo src = conninfo_for_child(o.source_conninfo);
+  ToolConnection src = tool_connection(o.source_conninfo);
   std::vector<std::string> argv = {p.pg_dump,
                                    "--schema-only",
                                    "--format=custom",
@@ -59,8 +45,8 @@ std::string dump_schema(const Programs& p, const CopyOptions& o) {
                                    "--no-publications",
                                    "--no-tablespaces",
                                    "--exclude-schema=pgshift",
-                                   "--exclude-schema=pgshift_trash",
-                                   "--dbname=" + src.conninfo};
+                                   "--exclude-schema=pgshift_trash"};
+  for (auto& a : connection_args(src)) argv.push_back(a);
   return run_checked(argv, src, "", o.cancelled, "pg_dump of the source database").out;
 }
 
@@ -78,10 +64,10 @@ std::string missing_role(const std::string& errors) {
 // Restores one section; when a role it grants to does not exist there, again without privileges.
 void restore_section(const Programs& p, const CopyOptions& o, const std::string& archive, const std::string& section,
                      std::vector<std::string>& notes) {
-  ChildConninfo dst = conninfo_for_child(o.scratch_conninfo);
-  std::vector<std::string> argv = {p.pg_restore,       "--section=" + section, "--no-owner",
-                                   "--no-tablespaces", "--exit-on-error",      "--single-transaction",
-                                   "--dbname=" + dst.conninfo};
+  ToolConnection dst = tool_connection(o.scratch_conninfo);
+  std::vector<std::string> argv = {p.pg_restore, "--section=" + section, "--no-owner", "--no-tablespaces", "--exit-on-error",
+                                   "--single-transaction"};
+  for (auto& a : connection_args(dst)) argv.push_back(a);
   std::string what = fmt::format("pg_restore ({}) into the scratch database", section);
   try {
     run_checked(argv, dst, archive, o.cancelled, what);
@@ -93,7 +79,7 @@ void restore_section(const Programs& p, const CopyOptions& o, const std::string&
     if (missing.empty()) {
       throw;
     }
-    argv.insert(argv.end() - 1, "--no-privileges");
+    argv.insert(argv.begin() + 1, "--no-privileges");
     run_checked(argv, dst, archive, o.cancelled, what);
     notes.push_back(fmt::format("{}: privileges left out: {} on the scratch server", section, missing));
   }
@@ -105,7 +91,7 @@ CopyResult copy_to_scratch(const CopyOptions& o) {
   auto source = connect(o.source_conninfo);
   auto scratch = connect(o.scratch_conninfo);
   int major = source->server_version() / 10000;
-  Programs programs{pg_program("pg_dump", major), pg_program("pg_restore", major)};
+  Programs programs{find_pg_tool("pg_dump", major).program, find_pg_tool("pg_restore", major).program};
   std::string archive = dump_schema(programs, o);
   CopyResult result;
   restore_section(programs, o, archive, "pre-data", result.notes);
