@@ -19,13 +19,6 @@ namespace {
 
 std::string expr_sql(const schema::Expr& e) { return e.canonical.empty() ? e.source : e.canonical; }
 
-// Collations are stored raw ("C", "sales.my_coll"): quoted here.
-std::string collation_sql(const std::string& name) {
-  if (!name.empty() && name.front() == '"') return name;  // already spelled as SQL
-  auto dot = name.find('.');
-  if (dot == std::string::npos) return quote_ident(name);
-  return quote_ident(name.substr(0, dot)) + "." + quote_ident(name.substr(dot + 1));
-}
 
 std::string opt_int(const char* clause, const std::optional<int64_t>& v) {
   return v ? fmt::format(" {} {}", clause, *v) : "";
@@ -34,7 +27,7 @@ std::string opt_int(const char* clause, const std::optional<int64_t>& v) {
 std::string index_elem(const schema::IndexElem& e) {
   std::string out = e.column ? quote_ident(*e.column) : "(" + expr_sql(*e.expression) + ")";
   if (e.collation) out += " COLLATE " + collation_sql(*e.collation);
-  if (e.opclass) out += " " + *e.opclass;
+  if (e.opclass) out += " " + schema::canonical_sql_name(*e.opclass);
   if (e.descending) out += " DESC";
   if (e.nulls_first) out += *e.nulls_first ? " NULLS FIRST" : " NULLS LAST";
   return out;
@@ -46,11 +39,18 @@ std::string fk_action(const std::string& action) {
 
 }  // namespace
 
+// Collations are kept as a raw name ("C", "en_US.utf8": a dot is part of the name) or, when
+// schema-qualified, in SQL spelling ("\"sales\".\"my_coll\""): quoted here, either way.
+std::string collation_sql(const std::string& name) {
+  if (!name.empty() && name.front() == '"') return schema::canonical_sql_name(name);
+  return quote_ident(name);
+}
+
 std::string restart_identity_above_max(const schema::QualifiedName& table, const std::string& column) {
-  return fmt::format(
-      "DO $pgshift$ BEGIN EXECUTE format('ALTER TABLE %s ALTER COLUMN %I RESTART WITH %s', {}, {}, "
-      "(SELECT COALESCE(max({}), 0) + 1 FROM {})); END $pgshift$",
-      quote_literal(qualified(table)), quote_literal(column), quote_ident(column), qualified(table));
+  return schema::do_block(fmt::format(
+      " BEGIN EXECUTE format('ALTER TABLE %s ALTER COLUMN %I RESTART WITH %s', {}, {}, "
+      "(SELECT COALESCE(max({}), 0) + 1 FROM {})); END ",
+      quote_literal(qualified(table)), quote_literal(column), quote_ident(column), qualified(table)));
 }
 
 std::string identity_clause(const schema::Identity& id) {
@@ -129,7 +129,7 @@ std::string create_index(const schema::QualifiedName& table, const schema::Index
                          const std::string& name_override) {
   std::string out = fmt::format("CREATE {}INDEX {}{} ON {}", idx.unique ? "UNIQUE " : "", concurrently ? "CONCURRENTLY " : "",
                                 quote_ident(name_override.empty() ? idx.name : name_override), qualified(table));
-  if (idx.method != "btree") out += " USING " + idx.method;
+  if (idx.method != "btree") out += " USING " + schema::quote_ident_if_needed(idx.method);
   out += " (" + index_columns(idx) + ")";
   if (!idx.include.empty()) out += " INCLUDE (" + quote_ident_list(idx.include) + ")";
   if (idx.nulls_not_distinct) out += " NULLS NOT DISTINCT";

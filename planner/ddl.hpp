@@ -10,6 +10,8 @@
 namespace pgshift::planner::ddl {
 
 std::string column_definition(const schema::Column& c);
+// COLLATE's argument: a collation as the model keeps it (raw name, or SQL spelling when qualified).
+std::string collation_sql(const std::string& name);
 // CREATE TABLE with columns, primary key, unique, check and exclusion constraints (no FKs, no indexes).
 std::string create_table(const schema::Table& t);
 std::string add_column(const schema::QualifiedName& t, const schema::Column& c);

@@ -167,6 +167,23 @@ void check_single_expression(const std::string& sql, const PgQuery__ParseResult&
   }
 }
 
+// An expression or a view query only reads: a data-modifying statement anywhere inside it (a WITH
+// ... DELETE, an INSERT in a subquery) is refused here, before any server sees it.
+void refuse_data_changes(ProtobufCMessage* tree, int prefix) {
+  int location = -2;
+  pg::visit(tree, [&](ProtobufCMessage* m) {
+    const ProtobufCMessageDescriptor* d = m->descriptor;
+    bool changes = d == &pg_query__insert_stmt__descriptor || d == &pg_query__update_stmt__descriptor ||
+                   d == &pg_query__delete_stmt__descriptor || d == &pg_query__merge_stmt__descriptor;
+    if (changes && location == -2) {
+      location = pg::min_location(m);
+    }
+  });
+  if (location != -2) {
+    throw SqlParseError("INSERT, UPDATE, DELETE and MERGE are not allowed here", location >= prefix ? location - prefix + 1 : 0);
+  }
+}
+
 // libpg_query's cursor in "SELECT <source>" moved into `source` (1-based; 0 = unknown).
 int source_cursor(int cursor) {
   if (cursor <= 0) {
@@ -201,6 +218,7 @@ Expr make_expr(std::string_view source, const ExprOptions& options) {
     throw SqlParseError(e.what(), source_cursor(e.cursor()));
   }
   check_single_expression(sql, *tree);
+  refuse_data_changes(&tree->base, k_select_prefix);
   PgQuery__Node* expr = tree->stmts[0]->stmt->select_stmt->target_list[0]->res_target->val;
   return Expr{std::string(source), detail::canonical_expr(expr, canonical_options(options))};
 }
@@ -221,6 +239,7 @@ Expr make_query(std::string_view source) {
   if (stmt->select_stmt->into_clause != nullptr) {
     throw SqlParseError("a view query cannot have INTO", pg::min_location(&stmt->select_stmt->into_clause->base) + 1);
   }
+  refuse_data_changes(&tree->base, 0);
   tree->stmts[0]->stmt_len = 0;
   pg::zero_locations(&tree->base);
   return Expr{std::string(source), pg::deparse(*tree)};

@@ -42,6 +42,8 @@ std::string name_and_type(const PgQuery__FunctionParameter& p, const std::string
   return named ? quote_ident_if_needed(p.name) + " " + type : type;
 }
 
+constexpr std::string_view k_signature_tail = " LANGUAGE sql AS ''";
+
 struct Wrapper {
   std::string sql;
   size_t arguments_start = 0;
@@ -69,7 +71,7 @@ FunctionSignature canonical_signature(std::string_view arguments, std::string_vi
     std::string type = detail::type_name_string(t);
     return !prefix.empty() && util::starts_with(type, prefix) ? type.substr(prefix.size()) : type;
   };
-  Wrapper w = wrap_function(arguments, returns, " LANGUAGE sql AS ''");
+  Wrapper w = wrap_function(arguments, returns, k_signature_tail);
   pg::ParseTree tree;
   try {
     tree = pg::parse(w.sql);
@@ -80,6 +82,15 @@ FunctionSignature canonical_signature(std::string_view arguments, std::string_vi
     throw SqlParseError("malformed function signature", 0);
   }
   PgQuery__CreateFunctionStmt* stmt = tree->stmts[0]->stmt->create_function_stmt;
+  // The wrapper's own LANGUAGE clause must be the first option, where the wrapper put it: otherwise
+  // the arguments or the result type closed the list early, added options, or commented out the rest.
+  const int tail_location = static_cast<int>(w.sql.size() - k_signature_tail.size()) + 1;
+  bool own_options = stmt->n_options == 2 && stmt->sql_body == nullptr && !stmt->replace &&
+                     stmt->options[0]->node_case == PG_QUERY__NODE__NODE_DEF_ELEM &&
+                     stmt->options[0]->def_elem->location == tail_location;
+  if (!own_options) {
+    throw SqlParseError("expected argument declarations and a result type only", 0);
+  }
   std::vector<std::string> args, identity, table;
   for (size_t i = 0; i < stmt->n_parameters; ++i) {
     PgQuery__FunctionParameter& p = *stmt->parameters[i]->function_parameter;

@@ -1,5 +1,7 @@
 // This file implements canonical type names: a parsed TypeName printed the way format_type() prints
 // it, so that a type written in YAML and a type read from the catalog compare equal as strings.
+#include <cctype>
+#include <charconv>
 #include <map>
 #include <string_view>
 
@@ -40,9 +42,24 @@ std::string interval_fields(int mask) {
   return it == fields.end() ? "" : it->second;
 }
 
+// A type modifier given as a string or a word (geometry(Point, 4326)) is printed as it is, so it
+// must be a plain word or number: `varchar('1) ; DROP TABLE t; --')` is not a type.
+std::string plain_typmod(std::string value, int cursor) {
+  bool ok = !value.empty() && value.find("--") == std::string::npos;
+  for (char ch : value) {
+    auto c = static_cast<unsigned char>(ch);
+    ok = ok && (std::isalnum(c) || c == '_' || c == '.' || c == '+' || c == '-');
+  }
+  if (!ok) {
+    throw SqlParseError("a type modifier must be a number or a plain word", cursor);
+  }
+  return value;
+}
+
 // The typmods as format_type prints them: "(10)", "(10,2)".
 std::vector<std::string> typmod_values(const PgQuery__TypeName& type) {
   std::vector<std::string> out;
+  int cursor = type.location >= 0 ? type.location + 1 : 0;
   for (size_t i = 0; i < type.n_typmods; ++i) {
     const PgQuery__Node* node = type.typmods[i];
     if (node->node_case == PG_QUERY__NODE__NODE_A_CONST) {
@@ -50,13 +67,17 @@ std::vector<std::string> typmod_values(const PgQuery__TypeName& type) {
       if (c->val_case == PG_QUERY__A__CONST__VAL_IVAL) {
         out.push_back(std::to_string(c->ival->ival));
       } else if (c->val_case == PG_QUERY__A__CONST__VAL_FVAL) {
-        out.emplace_back(c->fval->fval);
+        out.push_back(plain_typmod(c->fval->fval, cursor));
       } else if (c->val_case == PG_QUERY__A__CONST__VAL_SVAL) {
-        out.emplace_back(c->sval->sval);
+        out.push_back(plain_typmod(c->sval->sval, cursor));
+      } else {
+        throw SqlParseError("a type modifier must be a number or a plain word", cursor);
       }
     } else if (node->node_case == PG_QUERY__NODE__NODE_COLUMN_REF) {
       std::vector<std::string> names = pg::string_list(node->column_ref->fields, node->column_ref->n_fields);
-      out.push_back(util::join(names, "."));
+      out.push_back(plain_typmod(util::join(names, "."), cursor));
+    } else {
+      throw SqlParseError("a type modifier must be a number or a plain word", cursor);
     }
   }
   return out;
@@ -70,7 +91,12 @@ std::string interval_type(const std::vector<std::string>& typmods) {
   if (typmods.empty()) {
     return "interval";
   }
-  std::string out = "interval" + interval_fields(std::stoi(typmods[0]));
+  int mask = 0;
+  auto [end, ec] = std::from_chars(typmods[0].data(), typmods[0].data() + typmods[0].size(), mask);
+  if (ec != std::errc() || end != typmods[0].data() + typmods[0].size()) {
+    throw SqlParseError("malformed interval type", 0);
+  }
+  std::string out = "interval" + interval_fields(mask);
   return typmods.size() > 1 ? out + "(" + typmods[1] + ")" : out;
 }
 
@@ -141,8 +167,11 @@ std::string type_name_string(const PgQuery__TypeName& type) {
     if (auto builtin = builtin_type(names.back(), typmods)) {
       return *builtin + array;
     }
-    if (catalog || is_builtin_type(names.back())) {
+    if (is_builtin_type(names.back())) {
       return names.back() + parenthesized(typmods) + array;  // format_type never quotes these
+    }
+    if (catalog) {
+      return quote_ident_if_needed(names.back()) + parenthesized(typmods) + array;
     }
   }
   std::string out;

@@ -31,7 +31,7 @@ void Reader::read_view(Schema& schema, const Field& field) {
         has_query = true;
         v.query = query(g, "query of " + what).value_or(Expr{});
       } else if (g.name == "materialized") v.materialized = bool_value(g).value_or(false);
-      else if (g.name == "columns") v.columns = string_list(g);
+      else if (g.name == "columns") v.columns = name_list(g);
       else if (g.name == "check_option") v.check_option = one_of(g, {"local", "cascaded"});
       else if (g.name == "security_invoker") v.security_invoker = bool_value(g).value_or(false);
       else if (g.name == "comment") v.comment = string_value(g);
@@ -86,7 +86,7 @@ void Reader::read_function(Schema& schema, const Field& name, const YAML::Node& 
       arguments = util::join(string_list(g), ", ");
     } else if (g.name == "returns") returns = string_value(g).value_or("");
     else if (g.name == "procedure") f.procedure = bool_value(g).value_or(false);
-    else if (g.name == "language") f.language = util::to_lower(string_value(g).value_or("plpgsql"));
+    else if (g.name == "language") f.language = util::to_lower(name_value(g).value_or("plpgsql"));
     else if (g.name == "body") {
       body_field = &g;
       f.body = string_value(g).value_or("");

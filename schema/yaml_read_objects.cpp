@@ -54,27 +54,27 @@ void Reader::read_indexes(std::map<std::string, Index>& indexes, const Qualified
     for (const Field& g : fields(e.value, "index", k_index_keys)) {
       has_elems = has_elems || g.name == "columns" || g.name == "expression";
       if (g.name == "unique") idx.unique = bool_value(g).value_or(false);
-      else if (g.name == "method") idx.method = util::to_lower(string_value(g).value_or("btree"));
-      else if (g.name == "include") idx.include = string_list(g);
+      else if (g.name == "method") idx.method = util::to_lower(name_value(g).value_or("btree"));
+      else if (g.name == "include") idx.include = name_list(g);
       else if (g.name == "where") idx.where = expr(g, "predicate of " + what);
       else if (g.name == "nulls_not_distinct") idx.nulls_not_distinct = bool_value(g).value_or(false);
       else if (g.name == "comment") idx.comment = string_value(g);
-      else if (g.name == "renamed_from") idx.renamed_from = string_value(g);
+      else if (g.name == "renamed_from") idx.renamed_from = name_value(g);
       else if (g.name == "expression") {
         if (auto x = expr(g, "expression of " + what)) idx.elems.push_back(IndexElem{std::nullopt, x});
       } else if (g.name == "columns" && g.value.IsSequence()) {
         for (const Field& item : items(g)) {
           IndexElem elem;
           if (item.value.IsScalar()) {
-            elem.column = item.value.Scalar();
+            elem.column = name_value(item).value_or("");
           } else if (expect_map(item, "an index column")) {
             for (const Field& h : fields(item.value, "index column", k_index_elem_keys)) {
-              if (h.name == "column" || h.name == "name") elem.column = string_value(h);
+              if (h.name == "column" || h.name == "name") elem.column = name_value(h).value_or("");
               else if (h.name == "expression") elem.expression = expr(h, "expression of " + what);
               else if (h.name == "desc") elem.descending = bool_value(h).value_or(false);
               else if (h.name == "nulls") elem.nulls_first = one_of(h, {"first", "last"}).value_or("last") == "first";
-              else if (h.name == "opclass") elem.opclass = string_value(h);
-              else if (h.name == "collation") elem.collation = normalize_collation(string_value(h).value_or(""));
+              else if (h.name == "opclass") elem.opclass = sql_name(h);
+              else if (h.name == "collation") elem.collation = collation(h);
             }
           }
           if (elem.column.has_value() == elem.expression.has_value()) {
@@ -83,7 +83,7 @@ void Reader::read_indexes(std::map<std::string, Index>& indexes, const Qualified
           idx.elems.push_back(elem);
         }
       } else if (g.name == "columns") {
-        idx.elems.push_back(IndexElem{string_value(g), std::nullopt});
+        idx.elems.push_back(IndexElem{name_value(g).value_or(""), std::nullopt});
       }
     }
     if (!has_elems) {
@@ -128,7 +128,7 @@ void Reader::read_triggers(Table& table, const Field& field) {
     bool has_function = false;
     for (const Field& g : fields(e.value, "trigger", k_trigger_keys)) {
       if (g.name == "timing") t.timing = one_of(g, {"before", "after", "instead of"}).value_or("after");
-      else if (g.name == "update_of") t.update_of = string_list(g);
+      else if (g.name == "update_of") t.update_of = name_list(g);
       else if (g.name == "for_each") t.for_each_row = one_of(g, {"row", "statement"}).value_or("row") == "row";
       else if (g.name == "when") t.when = expr(g, "condition of " + what);
       else if (g.name == "arguments") t.arguments = string_list(g);
@@ -148,7 +148,10 @@ void Reader::read_triggers(Table& table, const Field& field) {
           text.resize(text.size() - 2);
         }
         if (auto name = parse_qualified(text)) {
-          t.function = *name;
+          if ((name->schema.empty() || check_name(name->schema, at(g), what + ": the function's schema")) &&
+              check_name(name->name, at(g), what + ": the function name")) {
+            t.function = *name;
+          }
         } else {
           error(at(g), what + ": malformed function name `" + text + "`");
         }
@@ -190,7 +193,7 @@ void Reader::read_policies(Table& table, const Field& field) {
     for (const Field& g : fields(e.value, "policy", k_policy_keys)) {
       if (g.name == "permissive") p.permissive = bool_value(g).value_or(true);
       else if (g.name == "command") p.command = one_of(g, {"all", "select", "insert", "update", "delete"}).value_or("all");
-      else if (g.name == "roles") p.roles = string_list(g);
+      else if (g.name == "roles") p.roles = name_list(g);
       else if (g.name == "using") p.using_expr = expr(g, "`using` of " + what);
       else if (g.name == "with_check") p.with_check = expr(g, "`with_check` of " + what);
       else if (g.name == "comment") p.comment = string_value(g);
@@ -218,11 +221,11 @@ void Reader::read_enum(Schema& schema, const Field& field) {
       EnumValue v;
       if (item.value.IsMap()) {
         for (const Field& g : fields(item.value, "enum value", k_enum_value_keys)) {
-          if (g.name == "name") v.name = string_value(g).value_or("");
-          else if (g.name == "renamed_from") v.renamed_from = string_value(g);
+          if (g.name == "name") v.name = label_value(g).value_or("");
+          else if (g.name == "renamed_from") v.renamed_from = label_value(g);
         }
       } else {
-        v.name = string_value(item).value_or("");
+        v.name = label_value(item).value_or("");
       }
       bool duplicate = std::any_of(e.values.begin(), e.values.end(), [&](const EnumValue& x) { return x.name == v.name; });
       if (duplicate) {
@@ -260,7 +263,7 @@ void Reader::read_domain(Schema& schema, const Field& field) {
   for (const Field& g : all) {
     if (g.name == "nullable") d.nullable = bool_value(g).value_or(true);
     else if (g.name == "default") d.default_value = expr(g, "default of " + what, ExprOptions{d.type});
-    else if (g.name == "collation") d.collation = normalize_collation(string_value(g).value_or(""));
+    else if (g.name == "collation") d.collation = collation(g);
     else if (g.name == "comment") d.comment = string_value(g);
     else if (g.name == "checks") {
       for (const Field& c : entries(g, "checks")) {
@@ -295,7 +298,7 @@ void Reader::read_composite(Schema& schema, const Field& field) {
       }
       CompositeAttribute a;
       for (const Field& g : fields(item.value, "attribute", k_attribute_keys)) {
-        if (g.name == "name") a.name = string_value(g).value_or("");
+        if (g.name == "name") a.name = name_value(g).value_or("");
         else if (g.name == "type") {
           auto slot = [schema_name = schema.name, name = field.name, index = t.attributes.size()](Database& db) {
             auto s = db.schemas.find(schema_name);
@@ -305,7 +308,7 @@ void Reader::read_composite(Schema& schema, const Field& field) {
           };
           a.type = this->type(g, what, schema.name, slot).value_or("");
         }
-        else if (g.name == "collation") a.collation = normalize_collation(string_value(g).value_or(""));
+        else if (g.name == "collation") a.collation = collation(g);
       }
       if (a.name.empty() || a.type.empty()) {
         error(at(item), what + ": an attribute needs `name` and `type`");
@@ -338,7 +341,16 @@ void Reader::read_sequence(Schema& schema, const Field& field) {
       else if (g.name == "max") s.max_value = int_value(g);
       else if (g.name == "cache") s.cache = int_value(g);
       else if (g.name == "cycle") s.cycle = bool_value(g).value_or(false);
-      else if (g.name == "owned_by") s.owned_by = string_value(g);
+      else if (g.name == "owned_by") {
+        s.owned_by = string_value(g);
+        std::vector<std::string> parts = s.owned_by ? util::split(*s.owned_by, '.') : std::vector<std::string>{};
+        if (s.owned_by && parts.size() != 2 && parts.size() != 3) {
+          error(at(g), what + ": `owned_by` must be table.column or schema.table.column");
+        }
+        for (const auto& part : parts) {
+          check_name(part, at(g), what + ": `owned_by`");
+        }
+      }
       else if (g.name == "comment") s.comment = string_value(g);
       else if (g.name == "grants") s.grants = grants(g);
     }

@@ -59,7 +59,7 @@ void Reader::read_document(const YAML::Node& root) {
         read_schema(s);
       }
     } else if (f.name == "roles") {
-      for (const auto& role : string_list(f)) {
+      for (const auto& role : name_list(f)) {
         m_state.db.managed_roles.push_back(role);
       }
     } else if (f.name == "default_privileges") {
@@ -100,10 +100,13 @@ void Reader::read_schema(const Field& field) {
 
 void Reader::read_extensions(const Field& field) {
   auto add = [&](const std::string& name, const YAML::Node& key, const YAML::Node& spec) {
+    if (!check_name(name, at(key), "the extension name")) {
+      return;
+    }
     Extension ext{name, std::nullopt, std::nullopt};
     if (spec && spec.IsMap()) {
       for (const Field& f : fields(spec, "extension", k_extension_keys)) {
-        if (f.name == "schema") ext.schema = string_value(f);
+        if (f.name == "schema") ext.schema = name_value(f);
         if (f.name == "version") ext.version = string_value(f);
       }
     } else if (spec && !spec.IsNull() && !spec.IsScalar()) {
@@ -150,7 +153,7 @@ std::vector<Grant> Reader::grants(const Field& field) {
     for (const Field& f : fields(item.value, "grant", k_grant_keys)) {
       if (f.name == "role") {
         has_role = true;
-        g.role = string_value(f).value_or("");
+        g.role = name_value(f).value_or("");
       } else if (f.name == "privileges") {
         has_privileges = true;
         for (const auto& entry : string_list(f)) {
@@ -165,7 +168,7 @@ std::vector<Grant> Reader::grants(const Field& field) {
           }
         }
       } else if (f.name == "columns") {
-        g.columns = string_list(f);
+        g.columns = name_list(f);
       } else if (f.name == "with_grant_option") {
         g.with_grant_option = bool_value(f).value_or(false);
       }
@@ -191,8 +194,8 @@ void Reader::read_default_privileges(const Field& field) {
     DefaultPrivilege d;
     YAML::Node grant_node(YAML::NodeType::Map);
     for (const Field& f : fields(item.value, "default privilege", k_default_privilege_keys)) {
-      if (f.name == "owner") d.owner = string_value(f).value_or("");
-      else if (f.name == "schema") d.schema = string_value(f).value_or("");
+      if (f.name == "owner") d.owner = name_value(f).value_or("");
+      else if (f.name == "schema") d.schema = name_value(f).value_or("");
       else if (f.name == "object_type") d.object_type = one_of(f, object_types).value_or("tables");
       else grant_node[f.name] = f.value;
     }

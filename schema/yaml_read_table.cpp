@@ -35,15 +35,16 @@ std::string quoted(const std::string& name) { return "\"" + name + "\""; }
 
 }  // namespace
 
-std::string normalize_collation(const std::string& text) {
+std::optional<std::string> normalize_collation(const std::string& text) {
   if (!text.empty() && text[0] == '"') {
-    std::vector<std::string> parts = split_qualified(text);
+    std::vector<std::string> parts = parse_sql_name(text);
     if (parts.size() == 1 || (parts.size() == 2 && (parts[0] == "pg_catalog" || parts[0] == "public"))) {
       return parts.back();
     }
     if (parts.size() == 2) {
-      return parts[0] + "." + parts[1];
+      return quote_ident(parts[0]) + "." + quote_ident(parts[1]);
     }
+    return std::nullopt;
   }
   for (const char* prefix : {"pg_catalog.", "public."}) {
     if (util::starts_with(text, prefix)) {
@@ -92,7 +93,7 @@ void Reader::read_table(Schema& schema, const Field& field) {
       else if (f.name == "unlogged") table.unlogged = bool_value(f).value_or(false);
       else if (f.name == "comment") table.comment = string_value(f);
       else if (f.name == "grants") table.grants = grants(f);
-      else if (f.name == "renamed_from") table.renamed_from = string_value(f);
+      else if (f.name == "renamed_from") table.renamed_from = name_value(f);
       else if (f.name == "rls") {
         if (f.value.IsMap()) {
           for (const Field& r : fields(f.value, "rls", k_rls_keys)) {
@@ -133,7 +134,11 @@ void Reader::read_column(Table& table, const Field& item) {
     error(at(item), "column without `name`");
     return;
   }
-  c.name = string_value(*name).value_or("");
+  std::optional<std::string> column_name = name_value(*name);
+  if (!column_name) {
+    return;  // reported
+  }
+  c.name = *column_name;
   std::string what = "column " + quoted(c.name);
   if (table.find_column(c.name) != nullptr) {
     error(at(*name), what + " is already defined in table " + table.name.display());
@@ -155,9 +160,9 @@ void Reader::read_column(Table& table, const Field& item) {
     if (f.name == "nullable") nullable = bool_value(f);
     else if (f.name == "default") c.default_value = expr(f, "default of " + what, ExprOptions{c.type});
     else if (f.name == "generated") c.generated = expr(f, "generation expression of " + what);
-    else if (f.name == "collation") c.collation = normalize_collation(string_value(f).value_or(""));
+    else if (f.name == "collation") c.collation = collation(f);
     else if (f.name == "comment") c.comment = string_value(f);
-    else if (f.name == "renamed_from") c.renamed_from = string_value(f);
+    else if (f.name == "renamed_from") c.renamed_from = name_value(f);
     else if (f.name == "using") c.using_expr = expr(f, "`using` of " + what);
     else if (f.name == "down_using") c.down_using = expr(f, "`down_using` of " + what);
     else if (f.name == "identity") {
@@ -196,12 +201,12 @@ void Reader::read_primary_key(Table& table, const Field& f) {
   PrimaryKey pk;
   if (f.value.IsMap()) {
     for (const Field& g : fields(f.value, "primary key", k_primary_key_keys)) {
-      if (g.name == "name") pk.name = string_value(g).value_or("");
-      else if (g.name == "columns") pk.columns = string_list(g);
+      if (g.name == "name") pk.name = name_value(g).value_or("");
+      else if (g.name == "columns") pk.columns = name_list(g);
       else if (g.name == "comment") pk.comment = string_value(g);
     }
   } else {
-    pk.columns = string_list(f);
+    pk.columns = name_list(f);
   }
   if (pk.columns.empty()) {
     error(at(f), "the primary key has no columns");
@@ -220,15 +225,15 @@ void Reader::read_uniques(Table& table, const Field& field) {
     u.name = e.name;
     if (e.value.IsMap()) {
       for (const Field& g : fields(e.value, "unique constraint", k_unique_keys)) {
-        if (g.name == "columns") u.columns = string_list(g);
+        if (g.name == "columns") u.columns = name_list(g);
         else if (g.name == "nulls_not_distinct") u.nulls_not_distinct = bool_value(g).value_or(false);
         else if (g.name == "deferrable") u.deferrable = bool_value(g).value_or(false);
         else if (g.name == "initially_deferred") u.initially_deferred = bool_value(g).value_or(false);
         else if (g.name == "comment") u.comment = string_value(g);
-        else if (g.name == "renamed_from") u.renamed_from = string_value(g);
+        else if (g.name == "renamed_from") u.renamed_from = name_value(g);
       }
     } else {
-      u.columns = string_list(e);
+      u.columns = name_list(e);
     }
     std::string what = "unique constraint " + quoted(e.name);
     if (u.columns.empty()) {
@@ -255,7 +260,7 @@ void Reader::read_checks(Table& table, const Field& field) {
           c.expression = expr(g, what).value_or(Expr{});
         } else if (g.name == "no_inherit") c.no_inherit = bool_value(g).value_or(false);
         else if (g.name == "comment") c.comment = string_value(g);
-        else if (g.name == "renamed_from") c.renamed_from = string_value(g);
+        else if (g.name == "renamed_from") c.renamed_from = name_value(g);
       }
       if (!has_expression) {
         error(at(e), what + " has no `expression`");
@@ -279,24 +284,24 @@ void Reader::read_foreign_keys(Table& table, const Field& field) {
     SourceLocation references_at = at(e);
     bool has_references = false;
     for (const Field& g : fields(e.value, "foreign key", k_foreign_key_keys)) {
-      if (g.name == "columns") fk.columns = string_list(g);
+      if (g.name == "columns") fk.columns = name_list(g);
       else if (g.name == "on_delete") fk.on_delete = one_of(g, k_actions).value_or("no action");
       else if (g.name == "on_update") fk.on_update = one_of(g, k_actions).value_or("no action");
       else if (g.name == "match") fk.match = one_of(g, {"simple", "full"}).value_or("simple");
       else if (g.name == "deferrable") fk.deferrable = bool_value(g).value_or(false);
       else if (g.name == "initially_deferred") fk.initially_deferred = bool_value(g).value_or(false);
       else if (g.name == "comment") fk.comment = string_value(g);
-      else if (g.name == "renamed_from") fk.renamed_from = string_value(g);
+      else if (g.name == "renamed_from") fk.renamed_from = name_value(g);
       else if (g.name == "references") {
         has_references = true;
         references_at = at(g);
         if (g.value.IsScalar()) {
-          fk.ref_table = parse_qualified(g.value.Scalar()).value_or(QualifiedName{});
+          fk.ref_table = qualified_value(g, "`references`").value_or(QualifiedName{});
         } else if (expect_map(g, "`references`")) {
           for (const Field& r : fields(g.value, "references", k_references_keys)) {
-            if (r.name == "schema") fk.ref_table.schema = string_value(r).value_or("");
-            else if (r.name == "table") fk.ref_table.name = string_value(r).value_or("");
-            else if (r.name == "columns") fk.ref_columns = string_list(r);
+            if (r.name == "schema") fk.ref_table.schema = name_value(r).value_or("");
+            else if (r.name == "table") fk.ref_table.name = name_value(r).value_or("");
+            else if (r.name == "columns") fk.ref_columns = name_list(r);
           }
         }
       }
@@ -355,8 +360,8 @@ void Reader::read_partition_of(Table& table, const Field& f) {
   }
   QualifiedName parent{table.name.schema, ""};
   for (const Field& g : fields(f.value, "partition_of", k_partition_of_keys)) {
-    if (g.name == "schema") parent.schema = string_value(g).value_or("");
-    else if (g.name == "table") parent.name = string_value(g).value_or("");
+    if (g.name == "schema") parent.schema = name_value(g).value_or("");
+    else if (g.name == "table") parent.name = name_value(g).value_or("");
     else if (g.name == "bound") {
       if (auto text = string_value(g)) {
         try {

@@ -131,6 +131,9 @@ std::vector<Field> Reader::fields(const YAML::Node& map, std::string_view what, 
       continue;
     }
     std::string key = it->first.Scalar();
+    if (allowed.empty() && !check_name(key, at(it->first), "the key of " + std::string(what))) {
+      continue;  // a map keyed by names: each key is an object's name
+    }
     if (!allowed.empty() && std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
       if (it->second.IsNull() && std::count(key.begin(), key.end(), ')') > std::count(key.begin(), key.end(), '(')) {
         error(at(it->first), "unexpected " + describe(key) + " in " + std::string(what),
@@ -190,7 +193,12 @@ YAML::const_iterator Reader::rejoin_split_value(const YAML::Node& map, YAML::con
 
 std::optional<std::string> Reader::string_value(const Field& field) {
   if (field.value.IsScalar()) {
-    return field.scalar();
+    std::string text = field.scalar();
+    if (std::string problem = literal_problem(text); !problem.empty()) {
+      error(at(field), describe(field.name) + " " + problem);
+      return std::nullopt;
+    }
+    return text;
   }
   if (!field.value || field.value.IsNull()) {
     error(at(field), describe(field.name) + " needs a value");
@@ -198,6 +206,113 @@ std::optional<std::string> Reader::string_value(const Field& field) {
     error(at(field), describe(field.name) + " must be a string, found " + std::string(kind_name(field.value)));
   }
   return std::nullopt;
+}
+
+bool Reader::check_name(const std::string& name, const SourceLocation& where, std::string_view what) {
+  std::string problem = identifier_problem(name);
+  if (problem.empty()) {
+    return true;
+  }
+  std::string shown = name.size() > 40 ? name.substr(0, 40) + "..." : name;
+  if (!literal_problem(name).empty()) {
+    shown.clear();  // do not echo a NUL or broken UTF-8 back
+  }
+  error(where, std::string(what) + (shown.empty() ? "" : " `" + shown + "`") + " is not a valid name: it " + problem,
+        "names are written as they are in the database, without SQL quotes; any character but NUL is fine");
+  return false;
+}
+
+std::optional<std::string> Reader::name_value(const Field& field) {
+  std::optional<std::string> text = string_value(field);
+  if (!text || !check_name(*text, at(field), describe(field.name))) {
+    return std::nullopt;
+  }
+  return text;
+}
+
+std::vector<std::string> Reader::name_list(const Field& field) {
+  std::vector<std::string> out;
+  if (field.value.IsScalar()) {
+    if (auto name = name_value(field)) {
+      out.push_back(*name);
+    }
+    return out;
+  }
+  if (!field.value.IsSequence()) {
+    error(at(field), describe(field.name) + " must be a list of names, found " + std::string(kind_name(field.value)));
+    return out;
+  }
+  for (const Field& item : items(field)) {
+    if (auto name = name_value(item)) {
+      out.push_back(*name);
+    }
+  }
+  return out;
+}
+
+std::optional<std::string> Reader::label_value(const Field& field) {
+  std::optional<std::string> text = string_value(field);
+  if (text && text->size() > 63) {
+    error(at(field), describe(field.name) + " is " + std::to_string(text->size()) +
+                         " bytes long; an enum label holds at most 63 bytes");
+    return std::nullopt;
+  }
+  return text;
+}
+
+std::optional<QualifiedName> Reader::qualified_value(const Field& field, std::string_view what) {
+  std::optional<std::string> text = string_value(field);
+  if (!text) {
+    return std::nullopt;
+  }
+  std::optional<QualifiedName> name = parse_qualified(*text);
+  if (!name) {
+    error(at(field), std::string(what) + ": malformed name `" + *text + "`",
+          "write schema.name or name; double-quote a part that contains a dot");
+    return std::nullopt;
+  }
+  if ((!name->schema.empty() && !check_name(name->schema, at(field), what)) || !check_name(name->name, at(field), what)) {
+    return std::nullopt;
+  }
+  return name;
+}
+
+std::optional<std::string> Reader::collation(const Field& field) {
+  std::optional<std::string> text = string_value(field);
+  if (!text) {
+    return std::nullopt;
+  }
+  std::optional<std::string> normal = normalize_collation(*text);
+  if (!normal) {
+    error(at(field), describe(field.name) + " `" + *text + "` is not a collation name",
+          "write a collation as its name (C, en_US.utf8) or, in another schema, as \"schema\".\"name\"");
+    return std::nullopt;
+  }
+  for (const auto& part : normal->front() == '"' ? parse_sql_name(*normal) : std::vector<std::string>{*normal}) {
+    if (!check_name(part, at(field), describe(field.name))) {
+      return std::nullopt;
+    }
+  }
+  return normal;
+}
+
+std::optional<std::string> Reader::sql_name(const Field& field) {
+  std::optional<std::string> text = string_value(field);
+  if (!text) {
+    return std::nullopt;
+  }
+  try {
+    std::string name = canonical_sql_name(util::trim(*text));
+    for (const char* prefix : {"pg_catalog.", "public."}) {
+      if (util::starts_with(name, prefix)) {
+        name = name.substr(std::string_view(prefix).size());
+      }
+    }
+    return name;
+  } catch (const Error& e) {
+    error(at(field), describe(field.name) + ": " + e.message());
+    return std::nullopt;
+  }
 }
 
 std::optional<bool> Reader::bool_value(const Field& field) {
@@ -228,7 +343,9 @@ std::optional<int64_t> Reader::int_value(const Field& field) {
 std::vector<std::string> Reader::string_list(const Field& field) {
   std::vector<std::string> out;
   if (field.value.IsScalar()) {
-    out.push_back(field.scalar());
+    if (auto text = string_value(field)) {
+      out.push_back(*text);
+    }
     return out;
   }
   if (!field.value.IsSequence()) {

@@ -74,7 +74,23 @@ class Reader {
   // After `it`, whose value is `field`: joins a value YAML split at commas (see Field::text) and
   // returns the last entry consumed.
   YAML::const_iterator rejoin_split_value(const YAML::Node& map, YAML::const_iterator it, Field& field);
+  // Every string is checked for what no SQL text may hold (a NUL byte, invalid UTF-8).
   std::optional<std::string> string_value(const Field& field);
+  // A name (schema, table, column, role, ...): a string PostgreSQL can hold as an identifier (see
+  // identifier_problem); reported at the field otherwise. Names are always quoted in SQL.
+  std::optional<std::string> name_value(const Field& field);
+  // A list of names, or one name taken as a list of one.
+  std::vector<std::string> name_list(const Field& field);
+  // Reports `name` at `where` unless it can be an identifier; `what` names the field.
+  bool check_name(const std::string& name, const SourceLocation& where, std::string_view what);
+  // An enum label: any text of at most 63 bytes (emitted as a literal).
+  std::optional<std::string> label_value(const Field& field);
+  // "schema.name" or "name" (double quotes allowed), each part checked as a name.
+  std::optional<QualifiedName> qualified_value(const Field& field, std::string_view what);
+  // A collation as the model keeps it (normalize_collation), its parts checked as names.
+  std::optional<std::string> collation(const Field& field);
+  // An operator class in SQL spelling, optionally qualified (canonical_sql_name).
+  std::optional<std::string> sql_name(const Field& field);
   std::optional<bool> bool_value(const Field& field);
   std::optional<int64_t> int_value(const Field& field);
   // A list of strings, or one string taken as a list of one.
@@ -146,8 +162,10 @@ std::optional<std::string> check_type(LoadState& state, const SourceLocation& wh
 void check_foreign_key(LoadState& state, const QualifiedName& owner, const ForeignKey& fk,
                        const SourceLocation& where, const std::string& what);
 
-// A collation as the model keeps it: the raw name ("C", "en_US.utf8"), pg_catalog dropped.
-std::string normalize_collation(const std::string& text);
+// A collation as the model keeps it: the raw name ("C", "en_US.utf8", pg_catalog and public dropped),
+// or "\"schema\".\"name\"" for another schema's (written that way in YAML: quoted parts). nullopt
+// when a quoted spelling is malformed.
+std::optional<std::string> normalize_collation(const std::string& text);
 
 // Splits "schema.name" / "name" (double quotes allowed) into a QualifiedName; schema may be empty.
 std::optional<QualifiedName> parse_qualified(std::string_view text);

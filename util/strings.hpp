@@ -21,5 +21,8 @@ std::string nearest(std::string_view word, const std::vector<std::string>& candi
 std::string mask_password(std::string_view conninfo);
 // Glob with * and ? (for --ignore patterns).
 bool glob_match(std::string_view pattern, std::string_view text);
+// The byte offset of the first byte that does not start a well-formed UTF-8 sequence (overlong
+// forms, surrogates and code points above U+10FFFF included), or npos when `text` is valid UTF-8.
+size_t invalid_utf8_offset(std::string_view text);
 
 }  // namespace pgshift::util

@@ -1,5 +1,7 @@
 -- Columns of every table read by tables.sql, in attnum order. Identity columns carry their
 -- sequence's options; the collation is given only when it differs from the type's default.
+-- A collation outside the search path is written "schema"."name" (always quoted: a plain
+-- collation name may hold a dot, as in en_US.utf8).
 SELECT a.attrelid, a.attnum, a.attname,
        format_type(a.atttypid, a.atttypmod) AS type,
        a.attnotnull,
@@ -7,7 +9,7 @@ SELECT a.attrelid, a.attnum, a.attname,
        a.attidentity, a.attgenerated,
        CASE WHEN co.oid IS NULL THEN NULL
             WHEN pg_collation_is_visible(co.oid) THEN co.collname::text
-            ELSE con.nspname || '.' || co.collname END AS collation,
+            ELSE '"' || replace(con.nspname, '"', '""') || '"."' || replace(co.collname, '"', '""') || '"' END AS collation,
        d.description,
        format_type(s.seqtypid, NULL) AS seq_type,
        s.seqstart, s.seqincrement, s.seqmin, s.seqmax, s.seqcache, s.seqcycle

@@ -3,7 +3,7 @@ SELECT t.oid, n.nspname, t.typname, a.attname,
        format_type(a.atttypid, a.atttypmod) AS type,
        CASE WHEN co.oid IS NULL THEN NULL
             WHEN pg_collation_is_visible(co.oid) THEN co.collname::text
-            ELSE con.nspname || '.' || co.collname END AS collation,
+            ELSE '"' || replace(con.nspname, '"', '""') || '"."' || replace(co.collname, '"', '""') || '"' END AS collation,
        d.description
 FROM pg_type t
 JOIN pg_namespace n ON n.oid = t.typnamespace

@@ -7,7 +7,7 @@ SELECT t.oid, n.nspname, t.typname,
        pg_get_expr(t.typdefaultbin, 0) AS default_expr,
        CASE WHEN co.oid IS NULL THEN NULL
             WHEN pg_collation_is_visible(co.oid) THEN co.collname::text
-            ELSE con.nspname || '.' || co.collname END AS collation,
+            ELSE '"' || replace(con.nspname, '"', '""') || '"."' || replace(co.collname, '"', '""') || '"' END AS collation,
        d.description,
        c.conname,
        pg_get_expr(c.conbin, 0) AS check_expr

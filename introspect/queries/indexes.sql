@@ -14,7 +14,7 @@ SELECT i.indexrelid, i.indrelid, ic.relname AS index_name, am.amname,
             ELSE quote_ident(opn.nspname) || '.' || quote_ident(opc.opcname) END AS opclass,
        CASE WHEN co.oid IS NULL THEN NULL
             WHEN pg_collation_is_visible(co.oid) THEN co.collname::text
-            ELSE con.nspname || '.' || co.collname END AS collation
+            ELSE '"' || replace(con.nspname, '"', '""') || '"."' || replace(co.collname, '"', '""') || '"' END AS collation
 FROM pg_index i
 JOIN pg_class ic ON ic.oid = i.indexrelid
 JOIN pg_class c ON c.oid = i.indrelid

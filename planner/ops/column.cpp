@@ -78,11 +78,11 @@ void plan_add_column(PlanContext& ctx, const schema::Table& t, const schema::Col
   if (!c.nullable && !c.default_value && !c.using_expr && !rewrite) {
     // Nothing can fill it: on a table with rows the NOT NULL check could never be validated. Stop
     // before anything is written rather than halfway through the backfill phase.
-    ps.step.precheck_sql = fmt::format(
-        "DO $pgshift$ BEGIN IF EXISTS (SELECT 1 FROM {}) THEN RAISE EXCEPTION '%', format('%s has rows, and the new column %s "
+    ps.step.precheck_sql = schema::do_block(fmt::format(
+        " BEGIN IF EXISTS (SELECT 1 FROM {}) THEN RAISE EXCEPTION '%', format('%s has rows, and the new column %s "
         "is NOT NULL with neither a default nor a using expression to fill them: give it a `default` (or `using`), or "
-        "make it nullable', {}, {}); END IF; END $pgshift$",
-        qualified(t.name), schema::quote_literal(t.name.display()), schema::quote_literal(c.name));
+        "make it nullable', {}, {}); END IF; END ",
+        qualified(t.name), schema::quote_literal(t.name.display()), schema::quote_literal(c.name)));
   }
   std::string k = key_for_type_name(c.type, ctx.desired);
   if (!k.empty()) ps.uses.insert(k);
@@ -305,7 +305,7 @@ void plan_type_change(PlanContext& ctx, const schema::Table& t, const schema::Co
     std::vector<std::string> sql;
     if (from.default_value && !coercible) sql.push_back(alter_col(t.name, to.name) + " DROP DEFAULT");
     std::string s = alter_col(t.name, to.name) + " TYPE " + schema::type_sql(to.type);
-    if (to.collation) s += " COLLATE " + schema::quote_ident(*to.collation);
+    if (to.collation) s += " COLLATE " + ddl::collation_sql(*to.collation);
     // Between string types the assignment cast (no USING) fails on a value that does not fit, where an
     // explicit cast would silently truncate it: never lose data without saying so.
     auto stringish = [](const std::string& t) {

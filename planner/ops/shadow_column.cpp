@@ -193,8 +193,8 @@ std::string precheck_sql(const Shadow& s) {
       "    IF EXISTS (SELECT 1 FROM {} WHERE ({})::{} IS DISTINCT FROM ({})) THEN\n"
       "      RAISE EXCEPTION 'a value does not fit';\n"
       "    END IF;\n", t, s.fwd, schema::type_sql(s.des.type), s.fwd) : "";
-  return fmt::format(
-      "DO $pgshift$\n"
+  return schema::do_block(fmt::format(
+      "\n"
       "DECLARE\n"
       "  _pgshift_row record;\n"
       "  _pgshift_n bigint;\n"
@@ -215,13 +215,12 @@ std::string precheck_sql(const Shadow& s) {
       "    RAISE;\n"
       "  END;\n"
       "{not_null}"
-      "END\n"
-      "$pgshift$",
+      "END\n",
       fmt::arg("fwd", s.fwd), fmt::arg("t", t), fmt::arg("keys", key_list), fmt::arg("oc", quote_ident(s.oc)),
       fmt::arg("match", util::join(key_match, ", ")), fmt::arg("tname", quote_literal(s.table().display())),
       fmt::arg("knames", quote_literal(util::join(key, ", "))), fmt::arg("ocname", quote_literal(s.oc)),
       fmt::arg("type", quote_literal(s.des.type)), fmt::arg("not_null", not_null),
-      fmt::arg("vtype", schema::type_sql(s.des.type)), fmt::arg("fits", fits));
+      fmt::arg("vtype", schema::type_sql(s.des.type)), fmt::arg("fits", fits)));
 }
 
 std::vector<std::string> identity_sql(const Shadow& s, const std::string& column, const schema::Identity& id) {
@@ -707,16 +706,16 @@ void plan_enum_shadows(PlanContext& ctx, schema::Database& current) {
         step_col.type = new_type;
         step_col.using_expr = schema::Expr{"", "(" + mapped + ")::" + new_type};
         step_col.down_using = schema::Expr{"", "(" + back + ")::" + schema::type_sql(cur_col.type)};
-        std::string precheck = fmt::format(
-            "DO $pgshift$\nDECLARE\n  _pgshift_n bigint;\nBEGIN\n"
+        std::string precheck = schema::do_block(fmt::format(
+            "\nDECLARE\n  _pgshift_n bigint;\nBEGIN\n"
             "  SELECT count(*) INTO _pgshift_n FROM {t} WHERE ({mapped}) <> ALL (ARRAY[{labels}]::text[]);\n"
             "  IF _pgshift_n > 0 THEN\n"
             "    RAISE EXCEPTION '%', format('%s rows of %s still hold labels that enum %s no longer has (%s): change them first', "
             "_pgshift_n, {tname}, {ename}, {removed});\n"
-            "  END IF;\nEND\n$pgshift$",
+            "  END IF;\nEND\n",
             fmt::arg("t", qualified(t->name)), fmt::arg("mapped", mapped), fmt::arg("labels", util::join(labels, ", ")),
             fmt::arg("tname", quote_literal(t->name.display() + "." + col)), fmt::arg("ename", quote_literal(des_e.name.display())),
-            fmt::arg("removed", quote_literal(util::join(removed, ", "))));
+            fmt::arg("removed", quote_literal(util::join(removed, ", ")))));
         plan_one(ctx, current, *t, des_t, cur_col, step_col, &final_col, precheck);
         // plan_one named its add step after the column; it also needs the replacement type first.
         ctx.steps.back().uses.insert(key_type(des_e.name));

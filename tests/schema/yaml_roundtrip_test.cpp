@@ -45,7 +45,7 @@ Function function(const std::string& schema, const std::string& name, const std:
   return f;
 }
 
-Table hostile_table(const std::string& schema, const std::string& name) {
+Table hostile_table(const std::string& schema, std::string name) {
   Table t;
   t.name = {schema, name};
   Column id = column("id", "bigint");
@@ -58,6 +58,13 @@ Table hostile_table(const std::string& schema, const std::string& name) {
     t.columns.push_back(c);
   }
   t.primary_key = PrimaryKey{"", {"id"}, std::nullopt};
+  // Names hold at most 63 bytes: the loader refuses longer ones, which PostgreSQL would cut. Derived
+  // names keep the table name's start (at a character boundary) as PostgreSQL's own names do.
+  if (name.size() > 61) {
+    name.resize(59);
+    while (!name.empty() && (static_cast<unsigned char>(name.back()) & 0xC0) == 0x80) name.pop_back();
+    if (!name.empty() && static_cast<unsigned char>(name.back()) >= 0xC0) name.pop_back();
+  }
   t.uniques[name + "_u"] = UniqueConstraint{name + "_u", {k_hostile[0], k_hostile[1]}};
   t.checks[name + "_c"] = CheckConstraint{name + "_c", e("\"a\"\"b\" <> 'x\"y'")};
   t.indexes[name + "_i"] = Index{name + "_i", {IndexElem{k_hostile[3], std::nullopt}}};
