@@ -95,7 +95,7 @@ void Reader::read_function(Schema& schema, const Field& name, const YAML::Node& 
     else if (g.name == "security_definer") f.security_definer = bool_value(g).value_or(false);
     else if (g.name == "parallel") f.parallel = one_of(g, {"safe", "restricted", "unsafe"}).value_or("unsafe");
     else if (g.name == "comment") f.comment = string_value(g);
-    else if (g.name == "grants") f.grants = grants(g);
+    else if (g.name == "grants") f.grants = grants(g, "a function");
     else if (g.name == "set") {
       for (const Field& p : entries(g, "set")) {
         f.config.emplace_back(p.name, string_value(p).value_or(""));

@@ -352,7 +352,7 @@ void Reader::read_sequence(Schema& schema, const Field& field) {
         }
       }
       else if (g.name == "comment") s.comment = string_value(g);
-      else if (g.name == "grants") s.grants = grants(g);
+      else if (g.name == "grants") s.grants = grants(g, "a sequence");
     }
   }
   if (define("rel:" + s.name.display(), what, at(field.key))) {

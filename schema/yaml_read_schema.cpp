@@ -82,7 +82,7 @@ void Reader::read_schema(const Field& field) {
       }
     } else if (f.name == "grants") {
       if (define("grants:" + field.name, "the grants of schema " + field.name, at(f.key))) {
-        schema.grants = grants(f);
+        schema.grants = grants(f, "a schema");
       }
     } else {
       for (const Field& e : entries(f, f.name)) {
@@ -139,7 +139,7 @@ void Reader::read_extensions(const Field& field) {
   }
 }
 
-std::vector<Grant> Reader::grants(const Field& field) {
+std::vector<Grant> Reader::grants(const Field& field, std::string_view on) {
   std::vector<Grant> out;
   if (!expect_list(field, "`" + field.name + "`")) {
     return out;
@@ -169,8 +169,16 @@ std::vector<Grant> Reader::grants(const Field& field) {
         }
       } else if (f.name == "columns") {
         g.columns = name_list(f);
+        if (!g.columns.empty() && !on.empty()) {
+          error(at(f), "`columns` of a grant on " + std::string(on) + ": only tables and views have column privileges");
+        }
       } else if (f.name == "with_grant_option") {
         g.with_grant_option = bool_value(f).value_or(false);
+      }
+    }
+    for (const auto& p : g.columns.empty() ? std::vector<std::string>{} : g.privileges) {
+      if (p != "SELECT" && p != "INSERT" && p != "UPDATE" && p != "REFERENCES" && p != "ALL" && p != "ALL PRIVILEGES") {
+        error(at(item), "a grant with `columns` takes SELECT, INSERT, UPDATE or REFERENCES only; found " + p);
       }
     }
     if (!has_role || !has_privileges) {
@@ -205,7 +213,7 @@ void Reader::read_default_privileges(const Field& field) {
     }
     YAML::Node list(YAML::NodeType::Sequence);
     list.push_back(grant_node);
-    std::vector<Grant> g = grants(Field{"default_privileges", item.key, list});
+    std::vector<Grant> g = grants(Field{"default_privileges", item.key, list}, "default privileges");
     if (!g.empty()) {
       d.grant = g[0];
       m_state.db.default_privileges.push_back(d);

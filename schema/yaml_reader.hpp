@@ -107,7 +107,9 @@ class Reader {
   // The sub-items of a list field, each as a Field named like the list ("columns[2]").
   std::vector<Field> items(const Field& list);
   std::optional<std::string> one_of(const Field& field, const std::vector<std::string>& allowed);
-  std::vector<Grant> grants(const Field& field);
+  // `on`: what the grants are on ("a function"), for the message refusing column lists where only
+  // tables and views take them; empty for tables and views.
+  std::vector<Grant> grants(const Field& field, std::string_view on = {});
 
   // --- objects (yaml_read_schema.cpp, yaml_read_table.cpp, yaml_read_objects.cpp)
   void read_schema(const Field& field);
