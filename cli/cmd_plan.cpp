@@ -1,7 +1,6 @@
 // `pgshift plan [--db URL] -f FILE|DIR [-o plan.json] [--format text|sql|json|markdown|dot]
 // [--detailed-exitcode] [--role NAME]...`: loads the desired schema, reads the live one, and prints the
 // plan between them (docs/plan-format.md); -o also writes the JSON plan that `apply` reads.
-#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -13,10 +12,8 @@
 #include <memory>
 
 #include "cli/commands.hpp"
-#include "cli/project.hpp"
-#include "cli/db_options.hpp"
-#include "cli/shadow.hpp"
-#include "cli/soft_drop.hpp"
+#include "cli/options.hpp"
+#include "cli/output.hpp"
 #include "introspect/introspect.hpp"
 #include "planner/planner.hpp"
 #include "planner/render.hpp"
@@ -40,10 +37,6 @@ struct PlanCliOptions {
 
 // Row estimates and on-disk sizes of user tables, for hazard messages ("~2.1M rows, 480 MB").
 // reltuples is -1 for a table never vacuumed or analyzed; that reads as 0 rows.
-bool use_color() {
-  const char* no_color = std::getenv("NO_COLOR");
-  return isatty(STDOUT_FILENO) == 1 && (no_color == nullptr || *no_color == '\0');
-}
 
 // Writes through a temporary file and a rename, so a reader never sees half a plan.
 void write_file_atomically(const std::filesystem::path& path, const std::string& content) {
@@ -96,6 +89,8 @@ void run_plan(const PlanCliOptions& o) {
   set_exit_code(o.detailed_exitcode && !plan.empty() ? k_exit_changes : k_exit_ok);
 }
 
+}  // namespace
+
 void setup_plan(CLI::App& app) {
   auto opts = std::make_shared<PlanCliOptions>();
   CLI::App* cmd = app.add_subcommand("plan", "Show the steps that take the database to the desired schema");
@@ -113,9 +108,5 @@ void setup_plan(CLI::App& app) {
   add_soft_drop_flag(cmd, opts->soft_drop);
   cmd->callback([opts] { run_plan(*opts); });
 }
-
-}  // namespace
-
-static Registration reg{"plan", 20, setup_plan};
 
 }  // namespace pgshift::cli

@@ -16,12 +16,10 @@
 #include <thread>
 
 #include "cli/commands.hpp"
-#include "cli/project.hpp"
-#include "cli/db_options.hpp"
-#include "cli/shadow.hpp"
+#include "cli/options.hpp"
 #include "executor/apply.hpp"
 #include "executor/sql_kind.hpp"
-#include "executor/verify.hpp"
+#include "executor/scratch/verify.hpp"
 #include "planner/render.hpp"
 #include "util/error.hpp"
 
@@ -167,6 +165,8 @@ void run_verify(const VerifyCliOptions& o) {
   set_exit_code(report.proven ? k_exit_ok : k_exit_error);
 }
 
+}  // namespace
+
 void setup_verify(CLI::App& app) {
   auto opts = std::make_shared<VerifyCliOptions>();
   CLI::App* cmd = app.add_subcommand("verify", "Prove a plan on a scratch copy: apply, roll back from every phase, compare");
@@ -185,9 +185,5 @@ void setup_verify(CLI::App& app) {
   cmd->add_option("--role", opts->roles, "Also manage grants to this role (as given to `pgshift plan`)");
   cmd->callback([opts] { run_verify(*opts); });
 }
-
-}  // namespace
-
-static Registration reg{"verify", 35, setup_verify};
 
 }  // namespace pgshift::cli

@@ -11,7 +11,7 @@
 #include <random>
 #include <thread>
 
-#include "cli/shadow.hpp"
+#include "executor/scratch/normalize.hpp"
 #include "executor/apply.hpp"
 #include "executor/connection.hpp"
 #include "executor/rollback.hpp"

@@ -13,7 +13,7 @@
 #include <mutex>
 #include <thread>
 
-#include "cli/shadow.hpp"
+#include "executor/scratch/normalize.hpp"
 #include "executor/apply.hpp"
 #include "executor/rollback.hpp"
 #include "introspect/introspect.hpp"

@@ -11,7 +11,7 @@
 #include <filesystem>
 #include <fmt/format.h>
 
-#include "cli/shadow.hpp"
+#include "executor/scratch/normalize.hpp"
 #include "executor/apply.hpp"
 #include "executor/rollback.hpp"
 #include "introspect/introspect.hpp"
@@ -149,8 +149,8 @@ void run_case(const fs::path& dir) {
   schema::Database current = fs::exists(dir / "current.yaml") ? schema::load_schema(dir / "current.yaml") : schema::Database{};
   schema::Database desired = schema::load_schema(dir / "desired.yaml");
   schema::strip_hints(current);
-  current = cli::normalize_through_server(db.url(), current).desired;
-  desired = cli::normalize_through_server(db.url(), desired).desired;
+  current = executor::normalize_through_server(db.url(), current).desired;
+  desired = executor::normalize_through_server(db.url(), desired).desired;
   // 1. Build the starting schema and fill it.
   if (fs::exists(dir / "current.yaml")) {
     apply_all(c, planner::make_plan(inspect(c), current));

@@ -8,7 +8,7 @@
 
 #include <algorithm>
 
-#include "cli/shadow.hpp"
+#include "executor/scratch/normalize.hpp"
 #include "executor/apply.hpp"
 #include "executor/connection.hpp"
 #include "executor/rollback.hpp"

@@ -16,10 +16,8 @@
 #include <string>
 #include <vector>
 
-#include "executor/backup_manifest.hpp"
+#include "executor/backup/backup_manifest.hpp"
 #include "executor/events.hpp"
-#include "executor/state.hpp"
-#include "planner/plan.hpp"
 #include "schema/model.hpp"
 
 namespace pgshift::executor {
@@ -78,21 +76,5 @@ nlohmann::json backup_record(const BackupResult& backup);
 nlohmann::json skipped_backup_record(const std::string& reason);
 // True when `record` describes a backup taken (not a skip).
 bool has_backup(const std::optional<nlohmann::json>& record);
-
-// ---- what apply decides ----
-
-enum class BackupMode { automatic, always, never };
-
-struct BackupPolicy {
-  BackupMode mode = BackupMode::automatic;
-  BackupOptions options;  // tables, migration_id, plan_fingerprint and on_event are filled in by apply
-  std::string command;    // run after a verified backup (run_backup_command); "" = none
-};
-
-// The steps apply would run (not done per `states`, which may be null; at or before `through`) that
-// make an automatic backup worthwhile, as "<step id>: <REASON>": a DELETES_DATA, TABLE_REWRITE or
-// IRREVERSIBLE hazard, or no reverse SQL at all (IRREVERSIBLE). Empty when none does.
-std::vector<std::string> backup_reasons(const planner::Plan& plan, const std::vector<StepState>* states,
-                                        std::optional<planner::Phase> through);
 
 }  // namespace pgshift::executor

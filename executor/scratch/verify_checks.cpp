@@ -1,6 +1,6 @@
 // This file implements verify's measurements (verify_checks.hpp): checksum queries, their comparison
 // against what lossy steps may lose, and EXPLAIN shapes.
-#include "executor/verify_checks.hpp"
+#include "executor/scratch/verify_checks.hpp"
 
 #include <fmt/format.h>
 

@@ -1,6 +1,6 @@
 // This file implements `verify` (verify.hpp): the scratch copy, then for each phase an apply through
 // it and a full rollback, each compared with what it should have produced, and the EXPLAINs.
-#include "executor/verify.hpp"
+#include "executor/scratch/verify.hpp"
 
 #include <fmt/format.h>
 
@@ -9,8 +9,8 @@
 #include "executor/apply.hpp"
 #include "executor/connection.hpp"
 #include "executor/rollback.hpp"
-#include "executor/scratch.hpp"
-#include "executor/verify_checks.hpp"
+#include "executor/scratch/scratch.hpp"
+#include "executor/scratch/verify_checks.hpp"
 #include "introspect/introspect.hpp"
 #include "schema/yaml_io.hpp"
 #include "util/error.hpp"

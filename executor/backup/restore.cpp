@@ -1,6 +1,6 @@
 // This file implements restoring a backup (restore.hpp): checks of the dump against its manifest,
 // pg_restore into a new or the original database, and the row-count comparison afterwards.
-#include "executor/restore.hpp"
+#include "executor/backup/restore.hpp"
 
 #include <fmt/format.h>
 
@@ -8,10 +8,10 @@
 #include <cctype>
 #include <chrono>
 
-#include "executor/backup.hpp"
+#include "executor/backup/backup.hpp"
 #include "executor/connection.hpp"
-#include "executor/pg_tools.hpp"
-#include "executor/process.hpp"
+#include "executor/backup/pg_tools.hpp"
+#include "executor/backup/process.hpp"
 #include "schema/sql_text.hpp"
 #include "util/error.hpp"
 #include "util/strings.hpp"

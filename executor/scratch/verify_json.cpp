@@ -1,5 +1,5 @@
 // This file implements the JSON form of a verify report (verify.hpp; keys in docs/verify.md).
-#include "executor/verify.hpp"
+#include "executor/scratch/verify.hpp"
 
 namespace pgshift::executor {
 

@@ -1,19 +1,15 @@
-// This file implements the project file (project.hpp): reading pgshift.yaml with errors that name
-// file:line:column and the key, and the defaults it gives the commands.
-#include "cli/project.hpp"
+// This file implements the project file (project_file.hpp): reading pgshift.yaml with errors that name
+// file:line:column and the key, and the defaults it gives the planner.
+#include "executor/project_file.hpp"
 
 #include <yaml-cpp/yaml.h>
 
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "executor/apply.hpp"
 #include "util/error.hpp"
 #include "util/strings.hpp"
 
-namespace pgshift::cli {
+namespace pgshift::executor {
 
 namespace {
 
@@ -97,7 +93,7 @@ Project parse_project(const std::string& text, const std::string& file) {
     for (const auto& h : n) {
       std::string name = r.scalar<std::string>(h, "allowed_hazards");
       try {
-        executor::parse_hazard_list(name);
+        parse_hazard_list(name);
       } catch (const Error& e) {
         r.fail(h, e.message(), e.hint());
       }
@@ -130,47 +126,7 @@ Project parse_project(const std::string& text, const std::string& file) {
   return p;
 }
 
-const Project& project() {
-  static const Project loaded = [] {
-    const char* env = std::getenv("PGSHIFT_PROJECT");
-    std::filesystem::path path = env != nullptr && *env != '\0' ? std::filesystem::path(env) : "pgshift.yaml";
-    if (!std::filesystem::exists(path)) {
-      if (env != nullptr && *env != '\0') {
-        throw Error("the project file " + path.string() + " ($PGSHIFT_PROJECT) does not exist");
-      }
-      return Project{};
-    }
-    std::ifstream in(path);
-    std::stringstream text;
-    text << in.rdbuf();
-    return parse_project(text.str(), path.string());
-  }();
-  return loaded;
-}
-
-std::string schema_path(const std::string& flag_value) {
-  if (!flag_value.empty()) return flag_value;
-  if (project().schema) return *project().schema;
-  throw Error("no desired schema given", {}, "pass -f FILE|DIR, or set `schema:` in pgshift.yaml (`pgshift init` writes one)");
-}
-
-std::optional<std::pair<std::string, std::string>> parse_version_schemas(const std::string& text) {
-  if (text.empty()) return std::nullopt;
-  auto parts = util::split(text, ',');
-  std::string hint = "give two new schema names, old first: --version-schemas app_v41,app_v42";
-  if (parts.size() != 2) throw Error("--version-schemas takes two schema names, old,new: \"" + text + "\"", {}, hint);
-  std::string old_name = util::trim(parts[0]), new_name = util::trim(parts[1]);
-  for (const auto& n : {old_name, new_name}) {
-    if (n.empty() || n == "public" || n == "pgshift" || n == "pgshift_trash" || util::starts_with(n, "pg_")) {
-      throw Error("--version-schemas: \"" + n + "\" cannot be a version schema", {}, hint);
-    }
-  }
-  if (old_name == new_name) throw Error("--version-schemas: the two schemas must differ", {}, hint);
-  return std::make_pair(old_name, new_name);
-}
-
-void apply_project(planner::PlanOptions& options) {
-  const Project& p = project();
+void apply_project(const Project& p, planner::PlanOptions& options) {
   options.grading = p.grading;
   options.table_overrides = p.tables;
   if (p.batch_size) options.batch_size = *p.batch_size;
@@ -178,4 +134,4 @@ void apply_project(planner::PlanOptions& options) {
   if (p.statement_timeout_ms) options.statement_timeout_ms = *p.statement_timeout_ms;
 }
 
-}  // namespace pgshift::cli
+}  // namespace pgshift::executor

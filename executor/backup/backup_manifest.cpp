@@ -1,6 +1,6 @@
 // This file implements backup manifests (backup_manifest.hpp): their JSON form, atomic writing, and
 // finding them in a backup directory.
-#include "executor/backup_manifest.hpp"
+#include "executor/backup/backup_manifest.hpp"
 
 #include <fmt/format.h>
 

@@ -1,9 +1,12 @@
-// This file implements what apply decides and records about backups (backup.hpp): which steps call
-// for one, the --backup-command hook, and the record kept on pgshift.migrations.backup.
+// This file implements what apply decides and records about backups (backup_policy.hpp, backup.hpp):
+// which steps call for one, the backup taken before the first step, the --backup-command hook, and the
+// record kept on pgshift.migrations.backup.
 #include <fmt/format.h>
 
-#include "executor/backup.hpp"  // the declarations; backup.cpp takes and verifies the backup itself
-#include "executor/process.hpp"
+#include "executor/backup/backup_policy.hpp"  // and backup.hpp; backup.cpp takes and verifies the backup itself
+
+#include "executor/progress.hpp"
+#include "executor/backup/process.hpp"
 #include "util/error.hpp"
 #include "util/strings.hpp"
 
@@ -89,6 +92,57 @@ std::vector<std::string> backup_reasons(const planner::Plan& plan, const std::ve
     }
   }
   return out;
+}
+
+std::optional<nlohmann::json> BackupBeforeApply::take(pqxx::connection& conn, const BackupRequest& r) {
+  auto reasons = backup_reasons(r.plan, r.in_flight ? &r.in_flight->steps : nullptr, r.through);
+  if (r.in_flight && has_backup(r.in_flight->summary.backup)) {
+    emit(r.on_event, {.kind = EventKind::info,
+                      .message = fmt::format("backup: migration {} already has one: {}", r.in_flight->summary.id,
+                                             r.in_flight->summary.backup->value("file", ""))});
+    return std::nullopt;
+  }
+  if (m_policy.mode == BackupMode::never) {
+    emit(r.on_event, {.kind = reasons.empty() ? EventKind::info : EventKind::warning,
+                      .message = reasons.empty() ? "backup: skipped (--no-backup)"
+                                                 : "no backup taken (--no-backup), although these steps delete data, "
+                                                   "rewrite tables or cannot be undone:\n    " +
+                                                       util::join(reasons, "\n    ")});
+    return skipped_backup_record("--no-backup");
+  }
+  if (m_policy.mode == BackupMode::automatic && reasons.empty()) {
+    return std::nullopt;
+  }
+  emit(r.on_event,
+       {.kind = EventKind::info,
+        .message = reasons.empty() || m_policy.mode == BackupMode::always
+                       ? "backup: taking a verified backup first (--backup always)"
+                       : "backup: taking a verified backup first, because of:\n    " + util::join(reasons, "\n    ")});
+  BackupOptions bo = m_policy.options;
+  bo.tables = r.tables;
+  bo.migration_id = r.in_flight ? std::optional<int64_t>(r.in_flight->summary.id) : std::nullopt;
+  bo.plan_fingerprint = r.plan.desired_fingerprint;
+  bo.on_event = r.on_event;
+  m_taken = take_backup(conn, bo);
+  const auto& m = m_taken->manifest;
+  int64_t rows = 0;
+  for (const auto& t : m.tables) {
+    rows += t.rows;
+  }
+  emit(r.on_event, {.kind = EventKind::info,
+                    .message = fmt::format("backup: verified {} ({}, sha256 {}, {} table(s), {} rows) in {:.2f} s",
+                                           m_taken->dump_path.string(), format_bytes(m.size_bytes), m.sha256.substr(0, 16),
+                                           m.tables.size(), group_thousands(rows), m.dump_s + m.verify_s)});
+  if (!m_policy.command.empty()) {
+    run_backup_command(m_policy.command, *m_taken, r.on_event);
+  }
+  return backup_record(*m_taken);
+}
+
+void BackupBeforeApply::migration_created(int64_t migration_id) {
+  if (m_taken) {
+    record_migration_id(*m_taken, migration_id);
+  }
 }
 
 }  // namespace pgshift::executor

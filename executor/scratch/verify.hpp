@@ -26,7 +26,7 @@
 #include <vector>
 
 #include "executor/cancel.hpp"
-#include "executor/scratch_copy.hpp"
+#include "executor/scratch/scratch_copy.hpp"
 #include "planner/plan.hpp"
 #include "planner/planner.hpp"
 #include "schema/model.hpp"

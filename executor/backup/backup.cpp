@@ -1,6 +1,6 @@
 // This file implements verified backups (backup.hpp): pg_dump in the snapshot of a transaction that
 // counts the rows meanwhile, then SHA-256, pg_restore --list and the manifest.
-#include "executor/backup.hpp"
+#include "executor/backup/backup.hpp"
 
 #include <fmt/format.h>
 
@@ -13,8 +13,8 @@
 #include <regex>
 #include <thread>
 
-#include "executor/pg_tools.hpp"
-#include "executor/process.hpp"
+#include "executor/backup/pg_tools.hpp"
+#include "executor/backup/process.hpp"
 #include "schema/model.hpp"
 #include "schema/sql_text.hpp"
 #include "util/error.hpp"

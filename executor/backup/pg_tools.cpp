@@ -1,6 +1,6 @@
 // This file implements finding pg_dump / pg_restore of a suitable version and passing them a
 // connection through libpq's environment variables (pg_tools.hpp).
-#include "executor/pg_tools.hpp"
+#include "executor/backup/pg_tools.hpp"
 
 #include "executor/connection.hpp"
 
@@ -11,7 +11,7 @@
 #include <optional>
 #include <regex>
 
-#include "executor/process.hpp"
+#include "executor/backup/process.hpp"
 #include "util/error.hpp"
 #include "util/strings.hpp"
 

@@ -1,8 +1,7 @@
-// This file implements normalize_through_server (shadow.hpp).
-#include "cli/shadow.hpp"
+// This file implements normalize_through_server (normalize.hpp).
+#include "executor/scratch/normalize.hpp"
 
 #include <algorithm>
-#include <iostream>
 
 #include <unistd.h>
 
@@ -10,7 +9,6 @@
 #include <fmt/format.h>
 #include <random>
 
-#include "cli/db_options.hpp"
 #include "executor/apply.hpp"
 #include "executor/connection.hpp"
 #include "introspect/introspect.hpp"
@@ -19,10 +17,10 @@
 #include "schema/yaml_io.hpp"
 #include "util/error.hpp"
 
-namespace pgshift::cli {
+namespace pgshift::executor {
 namespace {
 
-std::string shadow_name() {
+std::string scratch_name() {
   std::mt19937_64 rng{static_cast<uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count()) ^
                       static_cast<uint64_t>(getpid())};
   return fmt::format("pgshift_shadow_{}_{:08x}", getpid(), static_cast<uint32_t>(rng()));
@@ -42,17 +40,17 @@ void copy_named_hints(const Map& from, Map& to) {
 }
 
 schema::Database build_and_read(const std::string& conninfo, const schema::Database& desired) {
-  auto conn = executor::connect(conninfo);
+  auto conn = connect(conninfo);
   introspect::IntrospectOptions opts;
   opts.managed_roles = desired.managed_roles;
   schema::Database empty = introspect::introspect(*conn, opts);
   schema::Database target = desired;
   schema::strip_hints(target);
   planner::Plan plan = planner::make_plan(empty, target);
-  executor::ApplyOptions apply_opts;
+  ApplyOptions apply_opts;
   apply_opts.allowed_hazards = every_hazard();
   apply_opts.lock_timeout_ms = 10000;
-  executor::apply(*conn, plan, apply_opts);
+  apply(*conn, plan, apply_opts);
   schema::Database out = introspect::introspect(*conn, opts);
   out.managed_roles = desired.managed_roles;
   return out;
@@ -93,13 +91,13 @@ void copy_hints(const schema::Database& from, schema::Database& to) {
   }
 }
 
-ShadowResult normalize_through_server(const std::string& conninfo, const schema::Database& desired) {
-  ShadowResult result;
+NormalizeResult normalize_through_server(const std::string& conninfo, const schema::Database& desired) {
+  NormalizeResult result;
   result.desired = desired;
-  std::string name = shadow_name();
+  std::string name = scratch_name();
   std::unique_ptr<pqxx::connection> admin;
   try {
-    admin = executor::connect(conninfo);
+    admin = connect(conninfo);
     pqxx::nontransaction tx(*admin);
     tx.exec("CREATE DATABASE " + schema::quote_ident(name) + " TEMPLATE template0 ENCODING 'UTF8'");
   } catch (const std::exception& e) {
@@ -115,7 +113,7 @@ ShadowResult normalize_through_server(const std::string& conninfo, const schema:
     }
   };
   try {
-    result.desired = build_and_read(executor::with_database(conninfo, name), desired);
+    result.desired = build_and_read(with_database(conninfo, name), desired);
     copy_hints(desired, result.desired);
     result.normalized = true;
   } catch (const Error& e) {
@@ -131,16 +129,4 @@ ShadowResult normalize_through_server(const std::string& conninfo, const schema:
   return result;
 }
 
-schema::Database load_desired(const std::string& path, const std::vector<std::string>& extra_roles,
-                              const std::string& db_flag) {
-  schema::Database desired = schema::load_schema(path);
-  auto& roles = desired.managed_roles;
-  roles.insert(roles.end(), extra_roles.begin(), extra_roles.end());
-  std::sort(roles.begin(), roles.end());
-  roles.erase(std::unique(roles.begin(), roles.end()), roles.end());
-  ShadowResult r = normalize_through_server(resolve_db_url(db_flag), desired);
-  if (!r.warning.empty()) std::cerr << "pgshift: warning: " << r.warning << "\n";
-  return r.desired;
-}
-
-}  // namespace pgshift::cli
+}  // namespace pgshift::executor

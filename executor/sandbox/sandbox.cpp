@@ -1,7 +1,7 @@
 // This file implements the throwaway sandbox cluster (sandbox.hpp): initdb once, pg_ctl start/stop,
 // and running both as the `postgres` user when we are root (initdb and pg_ctl refuse to run as root).
 // Programs are started with fork + execvp and an argument vector, never through a shell.
-#include "executor/sandbox.hpp"
+#include "executor/sandbox/sandbox.hpp"
 
 #include <fcntl.h>
 #include <grp.h>

@@ -2,7 +2,7 @@
 // /dev/null or fed from a string, stdout and stderr through pipes read with poll(), and a periodic
 // tick for progress. A fed stdin is a socket, so that writing to a child that exited early gives
 // EPIPE (send with MSG_NOSIGNAL), never SIGPIPE.
-#include "executor/process.hpp"
+#include "executor/backup/process.hpp"
 
 #include <fcntl.h>
 #include <poll.h>

@@ -6,7 +6,7 @@
 #include <map>
 #include <set>
 
-#include "executor/scratch_copy.hpp"
+#include "executor/scratch/scratch_copy.hpp"
 #include "schema/model.hpp"
 #include "schema/sql_text.hpp"
 #include "util/strings.hpp"

@@ -1,7 +1,7 @@
 // This file implements copy_to_scratch (scratch_copy.hpp): choosing pg_dump and pg_restore for the
 // server's version, running them with the password in their environment, and the restore in two
 // sections around the sample rows.
-#include "executor/scratch_copy.hpp"
+#include "executor/scratch/scratch_copy.hpp"
 
 #include <fmt/format.h>
 
@@ -9,8 +9,8 @@
 #include <optional>
 
 #include "executor/connection.hpp"
-#include "executor/pg_tools.hpp"
-#include "executor/process.hpp"
+#include "executor/backup/pg_tools.hpp"
+#include "executor/backup/process.hpp"
 #include "util/error.hpp"
 #include "util/strings.hpp"
 

@@ -1,6 +1,7 @@
 // The optional project file, pgshift.yaml (written by `pgshift init`): defaults for the commands'
 // flags, so that a team's settings live in the repository next to the schema. A flag given on the
-// command line always wins. Looked up in the current directory, or at $PGSHIFT_PROJECT.
+// command line always wins. The cli looks it up in the current directory, or at $PGSHIFT_PROJECT
+// (cli/options.hpp: project()); this reads its text.
 //
 //   schema: schema                 # -f for plan, apply, drift, verify, validate, fmt
 //   database_url_env: DATABASE_URL # the variable holding the database URL (before $PGSHIFT_DATABASE_URL)
@@ -25,7 +26,7 @@
 #include "planner/planner.hpp"
 #include "schema/model.hpp"
 
-namespace pgshift::cli {
+namespace pgshift::executor {
 
 struct Project {
   std::string path;  // the file read; "" when there is none
@@ -39,17 +40,11 @@ struct Project {
   std::map<schema::QualifiedName, planner::TableOverride> tables;
 };
 
-// Reads ./pgshift.yaml (or $PGSHIFT_PROJECT) once; an empty Project when there is none. Throws
-// pgshift::Error naming file:line:column and the key, with the nearest valid key, for a bad file.
-const Project& project();
-// Parses project file text (for tests); `file` names it in errors.
+// Parses project file text; `file` names it in errors. Throws pgshift::Error naming file:line:column
+// and the key, with the nearest valid key, for a bad file.
 Project parse_project(const std::string& text, const std::string& file);
 
-// The schema path: the -f flag, else the project's `schema`; throws when neither is given.
-std::string schema_path(const std::string& flag_value);
-// "app_v41,app_v42" (--version-schemas) as a pair; nullopt for ""; throws for anything else.
-std::optional<std::pair<std::string, std::string>> parse_version_schemas(const std::string& text);
-// Fills the planner options the project sets (grading, per-table overrides, batch size).
-void apply_project(planner::PlanOptions& options);
+// Fills the planner options the project sets (grading, per-table overrides, batch size, timeouts).
+void apply_project(const Project& project, planner::PlanOptions& options);
 
-}  // namespace pgshift::cli
+}  // namespace pgshift::executor

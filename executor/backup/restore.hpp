@@ -7,7 +7,7 @@
 #include <pqxx/pqxx>
 #include <string>
 
-#include "executor/backup_manifest.hpp"
+#include "executor/backup/backup_manifest.hpp"
 #include "executor/events.hpp"
 
 namespace pgshift::executor {

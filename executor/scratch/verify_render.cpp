@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "executor/verify.hpp"
+#include "executor/scratch/verify.hpp"
 #include "planner/markdown.hpp"
 #include "util/strings.hpp"
 

@@ -1,6 +1,6 @@
 // This file implements the scratch database (scratch.hpp): its name, CREATE DATABASE with the
 // source's locale (and fallbacks), and the forced drop.
-#include "executor/scratch.hpp"
+#include "executor/scratch/scratch.hpp"
 
 #include <unistd.h>
 
