@@ -21,7 +21,7 @@
 #include "executor/state.hpp"
 #include "introspect/introspect.hpp"
 #include "planner/planner.hpp"
-#include "planner/render.hpp"
+#include "planner/report/render.hpp"
 #include "schema/yaml_io.hpp"
 #include "util/error.hpp"
 #include "util/strings.hpp"

@@ -14,6 +14,7 @@
 #include "executor/state.hpp"
 #include "introspect/introspect.hpp"
 #include "planner/drift.hpp"
+#include "planner/report/render.hpp"
 #include "schema/yaml_io.hpp"
 
 namespace pgshift::cli {

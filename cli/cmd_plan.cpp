@@ -16,7 +16,7 @@
 #include "cli/output.hpp"
 #include "introspect/introspect.hpp"
 #include "planner/planner.hpp"
-#include "planner/render.hpp"
+#include "planner/report/render.hpp"
 #include "schema/yaml_io.hpp"
 #include "util/error.hpp"
 

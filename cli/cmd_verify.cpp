@@ -20,7 +20,7 @@
 #include "executor/apply.hpp"
 #include "executor/sql_kind.hpp"
 #include "executor/scratch/verify.hpp"
-#include "planner/render.hpp"
+#include "planner/report/render.hpp"
 #include "util/error.hpp"
 
 namespace pgshift::cli {

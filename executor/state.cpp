@@ -4,7 +4,7 @@
 
 #include <fmt/format.h>
 
-#include "planner/render.hpp"
+#include "planner/report/render.hpp"
 #include "util/error.hpp"
 
 namespace pgshift::executor {

@@ -5,7 +5,7 @@
 #include <algorithm>
 
 #include "executor/scratch/verify.hpp"
-#include "planner/markdown.hpp"
+#include "planner/report/markdown.hpp"
 #include "util/strings.hpp"
 
 namespace pgshift::executor {

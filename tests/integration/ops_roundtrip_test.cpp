@@ -16,7 +16,7 @@
 #include "executor/rollback.hpp"
 #include "introspect/introspect.hpp"
 #include "planner/planner.hpp"
-#include "planner/render.hpp"
+#include "planner/report/render.hpp"
 #include "schema/sql_text.hpp"
 #include "schema/yaml_io.hpp"
 #include "tests/support/pg_test.hpp"

@@ -5,8 +5,8 @@
 
 #include <algorithm>
 
-#include "planner/markdown.hpp"
-#include "planner/render.hpp"
+#include "planner/report/markdown.hpp"
+#include "planner/report/render.hpp"
 
 namespace pgshift::planner {
 

@@ -1,9 +1,11 @@
-// Renderers for a plan: text (Terraform-like), sql, markdown (a pull-request comment), and JSON.
+// The renderers, apart from planning: a plan as text (Terraform-like), sql, markdown (a pull-request
+// comment), JSON and the golden-test form; a drift report as text, JSON and markdown.
 #pragma once
 
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "planner/drift.hpp"
 #include "planner/plan.hpp"
 
 namespace pgshift::planner {
@@ -23,5 +25,11 @@ std::string plan_to_json_text(const Plan& plan);  // pretty, 2-space indent, tra
 
 // The text form used by golden tests: per step phase, id, forward, reverse, hazards.
 std::string render_golden(const Plan& plan);
+
+// A drift report (render_drift.cpp). The JSON keys are stable and documented in docs/drift-format.md.
+std::string render_drift_text(const DriftReport& report, bool color = false);
+nlohmann::json drift_to_json(const DriftReport& report);
+std::string drift_to_json_text(const DriftReport& report);  // pretty, 2-space indent, trailing newline
+std::string render_drift_markdown(const DriftReport& report);
 
 }  // namespace pgshift::planner

@@ -2,7 +2,7 @@
 // non-empty phase its steps as `+`/`~`/`-` object: description, with hazards under each step.
 #include <fmt/format.h>
 
-#include "planner/render.hpp"
+#include "planner/report/render.hpp"
 
 namespace pgshift::planner {
 

@@ -5,7 +5,7 @@
 #include <algorithm>
 
 #include "planner/drift.hpp"
-#include "planner/markdown.hpp"
+#include "planner/report/markdown.hpp"
 #include "util/error.hpp"
 #include "util/strings.hpp"
 

@@ -1,5 +1,5 @@
 // This file implements the shared markdown pieces (markdown.hpp).
-#include "planner/markdown.hpp"
+#include "planner/report/markdown.hpp"
 
 #include <fmt/format.h>
 

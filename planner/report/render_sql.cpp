@@ -3,7 +3,7 @@
 // Backfill steps are run in batches by `pgshift apply`; here they are a comment with the UPDATE template.
 #include <fmt/format.h>
 
-#include "planner/render.hpp"
+#include "planner/report/render.hpp"
 #include "schema/sql_text.hpp"
 #include "util/strings.hpp"
 

@@ -3,7 +3,7 @@
 // shows as a readable diff of tests/golden/<case>/plan.txt.
 #include <fmt/format.h>
 
-#include "planner/render.hpp"
+#include "planner/report/render.hpp"
 #include "util/strings.hpp"
 
 namespace pgshift::planner {

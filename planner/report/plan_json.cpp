@@ -7,7 +7,7 @@
 #include <limits>
 #include <set>
 
-#include "planner/render.hpp"
+#include "planner/report/render.hpp"
 #include "util/error.hpp"
 
 namespace pgshift::planner {
