@@ -2,6 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <regex>
+
+#include "util/strings.hpp"
+
 namespace pgshift::planner {
 
 PlannedStep& PlanContext::add(Phase phase, int priority, Step step) {
@@ -67,6 +71,42 @@ std::string key_for_type_name(const std::string& canonical_type, const schema::D
   const auto& s = it->second;
   if (s.enums.count(name) || s.domains.count(name) || s.types.count(name)) return key_type({schema_name, name});
   return "";
+}
+
+Step make_step(std::string id, char change, std::string object, std::string description, std::string forward,
+               std::optional<std::string> reverse, std::string lock) {
+  Step s;
+  s.id = std::move(id);
+  s.change = change;
+  s.object = std::move(object);
+  s.description = std::move(description);
+  s.forward_sql = std::move(forward);
+  s.reverse_sql = std::move(reverse);
+  s.lock = std::move(lock);
+  return s;
+}
+
+std::set<std::string> sequences_used(const schema::Database& db, const schema::Table& t) {
+  std::set<std::string> out;
+  static const std::regex nextval_re(R"(nextval\('([^']+)')");
+  for (const auto& c : t.columns) {
+    if (!c.default_value) continue;
+    std::smatch m;
+    if (std::regex_search(c.default_value->canonical, m, nextval_re)) {
+      std::string name = m[1].str();
+      out.insert("sequence:" + (name.find('.') == std::string::npos ? t.name.schema + "." + name : name));
+    }
+  }
+  for (const auto& [sn, s] : db.schemas) {
+    for (const auto& [qn, seq] : s.sequences) {
+      if (!seq.owned_by) continue;
+      const std::string& o = *seq.owned_by;
+      if (util::starts_with(o, t.name.name + ".") || util::starts_with(o, t.name.display() + ".")) {
+        out.insert("sequence:" + seq.name.display());
+      }
+    }
+  }
+  return out;
 }
 
 }  // namespace pgshift::planner

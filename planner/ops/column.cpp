@@ -7,6 +7,7 @@
 
 #include "planner/naming.hpp"
 #include "planner/ops/table_ops.hpp"
+#include "planner/recipes/soft_drop.hpp"
 #include "schema/expr.hpp"
 #include "util/strings.hpp"
 
@@ -111,7 +112,7 @@ void plan_add_column(PlanContext& ctx, const schema::Table& t, const schema::Col
 }
 
 void plan_drop_column(PlanContext& ctx, const schema::Table& t, const schema::Column& c) {
-  if (soft_drop_column(ctx, t, c)) return;
+  if (recipes::soft_drop_column(ctx, t, c)) return;
   schema::Column back = c;
   if (!back.default_value && !back.identity && !back.generated) back.nullable = true;  // refilled rows would be NULL
   auto& ps = ctx.add(Phase::drop, prio::drop_column,

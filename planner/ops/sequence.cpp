@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include "planner/ops/table_ops.hpp"
+#include "planner/recipes/soft_drop.hpp"
 #include "util/strings.hpp"
 
 namespace pgshift::planner {
@@ -83,7 +84,7 @@ void plan_sequences(PlanContext& ctx) {
       auto owner = owner_of(s);
       bool owner_dropped = owner && !ctx.desired.find_table(owner->first);
       // A soft-dropped owner takes the sequence into the trash with it (ALTER TABLE ... SET SCHEMA).
-      if (owner_dropped && ctx.current.find_table(owner->first) && keeps_table(ctx, *ctx.current.find_table(owner->first))) continue;
+      if (owner_dropped && ctx.current.find_table(owner->first) && recipes::keeps_table(ctx, *ctx.current.find_table(owner->first))) continue;
       std::string reverse = ddl::create_sequence(s);
       // A dropped owner table is recreated after this (rollback runs newest first) and takes the
       // sequence back itself (drop_table's reverse).

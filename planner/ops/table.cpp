@@ -7,6 +7,7 @@
 #include <set>
 
 #include "planner/ops/table_ops.hpp"
+#include "planner/recipes/soft_drop.hpp"
 #include "util/strings.hpp"
 
 namespace pgshift::planner {
@@ -90,7 +91,7 @@ std::string owned_sequences_sql(const schema::Database& db, const schema::Table&
 }  // namespace
 
 void drop_table(PlanContext& ctx, const schema::Table& t) {
-  if (soft_drop_table(ctx, t)) return;
+  if (recipes::soft_drop_table(ctx, t)) return;
   auto& ps = ctx.add(Phase::drop, prio::drop_table,
                      make_step("drop_table:" + t.name.display(), '-', "table " + t.name.display(), "drops the table",
                                "DROP TABLE " + qualified(t.name), recreate_table_sql(t) + owned_sequences_sql(ctx.current, t),
@@ -113,28 +114,6 @@ void drop_table(PlanContext& ctx, const schema::Table& t) {
   for (const auto& k : sequences_used(ctx.current, t)) ps.uses.insert(k);
 }
 
-std::set<std::string> sequences_used(const schema::Database& db, const schema::Table& t) {
-  std::set<std::string> out;
-  static const std::regex nextval_re(R"(nextval\('([^']+)')");
-  for (const auto& c : t.columns) {
-    if (!c.default_value) continue;
-    std::smatch m;
-    if (std::regex_search(c.default_value->canonical, m, nextval_re)) {
-      std::string name = m[1].str();
-      out.insert("sequence:" + (name.find('.') == std::string::npos ? t.name.schema + "." + name : name));
-    }
-  }
-  for (const auto& [sn, s] : db.schemas) {
-    for (const auto& [qn, seq] : s.sequences) {
-      if (!seq.owned_by) continue;
-      const std::string& o = *seq.owned_by;
-      if (util::starts_with(o, t.name.name + ".") || util::starts_with(o, t.name.display() + ".")) {
-        out.insert("sequence:" + seq.name.display());
-      }
-    }
-  }
-  return out;
-}
 
 }  // namespace ops
 

@@ -17,15 +17,6 @@ struct TablePair {
 void create_table(PlanContext& ctx, const schema::Table& t);
 void drop_table(PlanContext& ctx, const schema::Table& t);
 std::string recreate_table_sql(const schema::Table& t);
-// "sequence:s.n" keys of the sequences the table's columns own or call nextval() on.
-std::set<std::string> sequences_used(const schema::Database& db, const schema::Table& t);  // CREATE TABLE + indexes + FKs + triggers + policies
-
-// soft_drop.cpp: with options.soft_drop, the drop step of a table or column that keeps its data
-// (true), or false after a note saying why it must be dropped for real.
-bool soft_drop_table(PlanContext& ctx, const schema::Table& t);
-bool soft_drop_column(PlanContext& ctx, const schema::Table& t, const schema::Column& c);
-// True when soft_drop_table keeps `t` (its owned sequences then go into the trash with it).
-bool keeps_table(const PlanContext& ctx, const schema::Table& t);
 
 // column.cpp
 void plan_columns(PlanContext& ctx, const schema::Table& cur, const schema::Table& des);

@@ -5,14 +5,20 @@
 // its own transaction, and its reverse restores the object with its data. Objects that cannot be
 // kept safely (partitions, identity and sequence-backed columns, columns of a type the plan drops)
 // are dropped for real, with a note saying why.
+//   drop    a table: RENAME to its trash name, SET SCHEMA pgshift_trash, recorded in pgshift.trash;
+//           a column: DROP DEFAULT, DROP NOT NULL, RENAME to _pgshift_trash_<col>_<hash>, recorded;
+//           each reverse puts the object back with its data.
 #include <fmt/format.h>
 
 #include "planner/naming.hpp"
-#include "planner/ops/table_ops.hpp"
+#include "planner/ddl.hpp"
+#include "planner/hazards.hpp"
+#include "planner/recipes/soft_drop.hpp"
+#include "schema/sql_text.hpp"
 #include "planner/soft_drop.hpp"
 #include "util/strings.hpp"
 
-namespace pgshift::planner::ops {
+namespace pgshift::planner::recipes {
 
 using schema::qualified;
 using schema::quote_ident;
@@ -168,4 +174,4 @@ bool soft_drop_column(PlanContext& ctx, const schema::Table& t, const schema::Co
   return true;
 }
 
-}  // namespace pgshift::planner::ops
+}  // namespace pgshift::planner::recipes

@@ -5,18 +5,22 @@
 // (automatically updatable) and security_invoker; PostgreSQL binds them to columns by number, so they
 // keep working across the renames and the shadow-column swap. With them a column rename is a plain
 // RENAME, with no copy: each view keeps its own name for the column.
+//   add     CREATE SCHEMA for both versions and a view of each changed table in each;
+//   drop    the version schemas and their views go (before the old columns they show).
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <set>
 
 #include "planner/naming.hpp"
-#include "planner/ops/common.hpp"
+#include "planner/ddl.hpp"
+#include "planner/hazards.hpp"
+#include "planner/recipes/version_schemas.hpp"
+#include "schema/sql_text.hpp"
 #include "util/strings.hpp"
 
-namespace pgshift::planner {
+namespace pgshift::planner::recipes {
 
-using namespace ops;
 using schema::qualified;
 using schema::quote_ident;
 
@@ -125,4 +129,4 @@ void plan_version_schemas(PlanContext& ctx, const schema::Database& before) {
   for (const auto& t : tables) gone.uses.insert("columns_of:" + t);  // before any column of them is dropped
 }
 
-}  // namespace pgshift::planner
+}  // namespace pgshift::planner::recipes
