@@ -35,10 +35,6 @@ std::string PlanContext::size_note(const schema::QualifiedName& table) const {
   return mb >= 1 ? fmt::format(" ({}, {:.0f} MB)", r, mb) : fmt::format(" ({})", r);
 }
 
-std::string key_table(const schema::QualifiedName& t) { return "table:" + t.display(); }
-std::string key_column(const schema::QualifiedName& t, const std::string& c) { return "column:" + t.display() + "." + c; }
-std::string key_type(const schema::QualifiedName& t) { return "type:" + t.display(); }
-std::string key_view(const schema::QualifiedName& v) { return "view:" + v.display(); }
 
 std::string key_for_type_name(const std::string& canonical_type, const schema::Database& db) {
   std::string t = canonical_type;
@@ -69,7 +65,7 @@ std::string key_for_type_name(const std::string& canonical_type, const schema::D
   auto it = db.schemas.find(schema_name);
   if (it == db.schemas.end()) return "";
   const auto& s = it->second;
-  if (s.enums.count(name) || s.domains.count(name) || s.types.count(name)) return key_type({schema_name, name});
+  if (s.enums.count(name) || s.domains.count(name) || s.types.count(name)) return keys::type({schema_name, name});
   return "";
 }
 
@@ -94,7 +90,9 @@ std::set<std::string> sequences_used(const schema::Database& db, const schema::T
     std::smatch m;
     if (std::regex_search(c.default_value->canonical, m, nextval_re)) {
       std::string name = m[1].str();
-      out.insert("sequence:" + (name.find('.') == std::string::npos ? t.name.schema + "." + name : name));
+      auto dot = name.find('.');
+      out.insert(keys::sequence(dot == std::string::npos ? schema::QualifiedName{t.name.schema, name}
+                                                         : schema::QualifiedName{name.substr(0, dot), name.substr(dot + 1)}));
     }
   }
   for (const auto& [sn, s] : db.schemas) {
@@ -102,7 +100,7 @@ std::set<std::string> sequences_used(const schema::Database& db, const schema::T
       if (!seq.owned_by) continue;
       const std::string& o = *seq.owned_by;
       if (util::starts_with(o, t.name.name + ".") || util::starts_with(o, t.name.display() + ".")) {
-        out.insert("sequence:" + seq.name.display());
+        out.insert(keys::sequence(seq.name));
       }
     }
   }

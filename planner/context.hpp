@@ -1,15 +1,13 @@
 // The planner's working state: the two models, the options, and the steps emitted so far with the
 // object keys each creates, drops and uses (the edges of the dependency graph, see graph.cpp).
-//
-// Object keys: "schema:s", "extension:e", "type:s.n" (enum, domain, composite), "sequence:s.n",
-// "table:s.t", "column:s.t.c", "key:s.t(c1,c2)" (a primary key or unique constraint FKs can use),
-// "constraint:s.t.n", "index:s.i", "view:s.v", "function:s.name(args)", "trigger:s.t.n".
+// The keys are made by planner/keys.hpp, one function per kind.
 #pragma once
 
 #include <set>
 #include <string>
 #include <vector>
 
+#include "planner/keys.hpp"
 #include "planner/plan.hpp"
 #include "planner/planner.hpp"
 #include "schema/model.hpp"
@@ -61,10 +59,6 @@ inline constexpr int drop_view = 10, drop_trigger = 20, drop_policy = 22, drop_f
 Step make_step(std::string id, char change, std::string object, std::string description, std::string forward,
                std::optional<std::string> reverse, std::string lock);
 
-std::string key_table(const schema::QualifiedName& t);
-std::string key_column(const schema::QualifiedName& t, const std::string& column);
-std::string key_type(const schema::QualifiedName& t);
-std::string key_view(const schema::QualifiedName& v);
 // The key of a type used by a column: "type:s.n" for user types, "" for built-ins (best effort).
 std::string key_for_type_name(const std::string& canonical_type, const schema::Database& db);
 // The "sequence:s.n" keys of the sequences the table's columns own or call nextval() on.

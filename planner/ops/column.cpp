@@ -28,8 +28,8 @@ std::string col_display(const schema::QualifiedName& t, const std::string& c) { 
 PlannedStep& column_step(PlanContext& ctx, Phase phase, int priority, Step step, const schema::QualifiedName& t,
                          const std::string& column) {
   auto& ps = ctx.add(phase, priority, std::move(step));
-  ps.uses.insert(key_table(t));
-  ps.uses.insert(key_column(t, column));
+  ps.uses.insert(keys::table(t));
+  ps.uses.insert(keys::column(t, column));
   return ps;
 }
 
@@ -73,9 +73,9 @@ void plan_add_column(PlanContext& ctx, const schema::Table& t, const schema::Col
                                rewrite ? "adds the column (fills every row)" : "adds the column (catalog only, no rewrite)", fwd,
                                alter(t.name) + " DROP COLUMN " + quote_ident(c.name),
                                "ACCESS EXCLUSIVE on " + t.name.display() + (rewrite ? "" : " (brief)")));
-  ps.creates.insert(key_column(t.name, c.name));
-  ps.creates.insert("columns_of:" + t.name.display());
-  ps.uses.insert(key_table(t.name));
+  ps.creates.insert(keys::column(t.name, c.name));
+  ps.creates.insert(keys::columns_of(t.name));
+  ps.uses.insert(keys::table(t.name));
   if (!c.nullable && !c.default_value && !c.using_expr && !rewrite) {
     // Nothing can fill it: on a table with rows the NOT NULL check could never be validated. Stop
     // before anything is written rather than halfway through the backfill phase.
@@ -104,7 +104,7 @@ void plan_add_column(PlanContext& ctx, const schema::Table& t, const schema::Col
     s.backfill = b;
     s.hazards.push_back(hazards::long_backfill(t.name.display(), ctx.size_note(t.name)));
     auto& bf = column_step(ctx, Phase::backfill, prio::backfill, std::move(s), t.name, c.name);
-    bf.creates.insert("filled:" + col_display(t.name, c.name));
+    bf.creates.insert(keys::filled(t.name, c.name));
   }
   // A column being filled gets its NOT NULL check only once filled: a NOT VALID check still applies to
   // every row an UPDATE writes, so the application's updates of rows not yet filled would fail.
@@ -121,9 +121,9 @@ void plan_drop_column(PlanContext& ctx, const schema::Table& t, const schema::Co
                                ddl::add_column(t.name, back), "ACCESS EXCLUSIVE on " + t.name.display() + " (brief)"));
   ps.step.irreversible_reason = "the column's values are lost; rollback recreates it empty";
   ps.step.hazards.push_back(hazards::deletes_data("drops column " + col_display(t.name, c.name) + " and its values" + ctx.size_note(t.name), t.name.display()));
-  ps.drops.insert(key_column(t.name, c.name));
-  ps.drops.insert("columns_of:" + t.name.display());
-  ps.uses.insert(key_table(t.name));
+  ps.drops.insert(keys::column(t.name, c.name));
+  ps.drops.insert(keys::columns_of(t.name));
+  ps.uses.insert(keys::table(t.name));
 }
 
 void plan_type_change(PlanContext& ctx, const schema::Table& t, const schema::Column& cur, const schema::Column& des);
@@ -241,7 +241,7 @@ void plan_set_not_null(PlanContext& ctx, const schema::Table& t, const std::stri
                                     ddl::add_constraint(t.name, check, "CHECK (" + quote_ident(column) + " IS NOT NULL)", true),
                                     ddl::drop_constraint(t.name, check), "ACCESS EXCLUSIVE (brief)"),
                           t.name, column);
-  if (after_fill) add.uses.insert("filled:" + id);
+  if (after_fill) add.uses.insert(keys::filled(t.name, column));
   const schema::Column* col = t.find_column(column);
   if (!col || !col->default_value) {
     add.step.hazards.push_back(hazards::backward_incompatible("old code inserting NULL into " + id + " fails"));
@@ -252,7 +252,7 @@ void plan_set_not_null(PlanContext& ctx, const schema::Table& t, const std::stri
                                          alter(t.name) + " VALIDATE CONSTRAINT " + quote_ident(check), "",
                                          "SHARE UPDATE EXCLUSIVE on " + t.name.display()),
                                t.name, column);
-  validate.uses.insert("filled:" + id);
+  validate.uses.insert(keys::filled(t.name, column));
   validate.step.statement_timeout_ms = 0;
   validate.step.hazards.push_back(hazards::full_table_scan(t.name.display(), ctx.size_note(t.name)));
   column_step(ctx, Phase::switch_over, prio::set_not_null,
@@ -260,7 +260,7 @@ void plan_set_not_null(PlanContext& ctx, const schema::Table& t, const std::stri
                         alter(t.name) + " ALTER COLUMN " + quote_ident(column) + " SET NOT NULL",
                         alter(t.name) + " ALTER COLUMN " + quote_ident(column) + " DROP NOT NULL", "ACCESS EXCLUSIVE (brief)"),
               t.name, column)
-      .creates.insert("not_null:" + id);
+      .creates.insert(keys::not_null(t.name, column));
   column_step(ctx, Phase::drop, prio::drop_constraint,
               make_step("drop_not_null_check:" + id, '-', obj, "drops the helper check", ddl::drop_constraint(t.name, check),
                         ddl::add_constraint(t.name, check, "CHECK (" + quote_ident(column) + " IS NOT NULL)", true),
@@ -354,7 +354,7 @@ void plan_type_change(PlanContext& ctx, const schema::Table& t, const schema::Co
   }
   std::string k = key_for_type_name(des.type, ctx.desired);
   if (!k.empty()) ps.uses.insert(k);
-  for (const auto* v : views) ps.uses.insert(key_view(v->name));
+  for (const auto* v : views) ps.uses.insert(keys::view(v->name));
 }
 
 }  // namespace

@@ -50,13 +50,13 @@ std::optional<std::vector<const schema::Table*>> leaf_partitions(const schema::D
 }
 
 PlannedStep& finish_index_step(PlanContext& ctx, Step s, const schema::QualifiedName& table, const schema::Index& idx,
-                               const std::string& id) {
+                               const std::string& name) {
   auto& ps = ctx.add(Phase::add, prio::index, std::move(s));
-  ps.uses.insert(key_table(table));
-  ps.uses.insert(key_view(table));  // materialized view indexes
-  ps.uses.insert("columns_of:" + table.display());
-  for (const auto& c : index_columns_used(idx)) ps.uses.insert(key_column(table, c));
-  ps.creates.insert("index:" + id);
+  ps.uses.insert(keys::table(table));
+  ps.uses.insert(keys::view(table));  // materialized view indexes
+  ps.uses.insert(keys::columns_of(table));
+  for (const auto& c : index_columns_used(idx)) ps.uses.insert(keys::column(table, c));
+  ps.creates.insert(keys::index(table.schema, name));
   return ps;
 }
 
@@ -72,10 +72,10 @@ PlannedStep& build_partitioned_index(PlanContext& ctx, const schema::QualifiedNa
   Step only = make_step(id_prefix + id, '+', "index " + id, "creates the index on the partitioned table alone (ON ONLY, no data)",
                         parent_sql, "DROP INDEX IF EXISTS " + qualified({table.schema, name}), "SHARE on " + table.display() + " (brief)");
   auto& first = ctx.add(Phase::add, prio::index, std::move(only));
-  first.uses.insert(key_table(table));
-  first.uses.insert("columns_of:" + table.display());
-  for (const auto& c : index_columns_used(idx)) first.uses.insert(key_column(table, c));
-  first.creates.insert("index_only:" + id);
+  first.uses.insert(keys::table(table));
+  first.uses.insert(keys::columns_of(table));
+  for (const auto& c : index_columns_used(idx)) first.uses.insert(keys::column(table, c));
+  first.creates.insert(keys::index_only(table.schema, name));
   std::vector<std::string> attach;
   for (const auto* p : partitions) {
     std::string child = naming::fit(p->name.name + "_" + name);
@@ -90,13 +90,13 @@ PlannedStep& build_partitioned_index(PlanContext& ctx, const schema::QualifiedNa
     s.cleanup_sql = drop_if_exists(p->name.schema, child);
     s.hazards.push_back(hazards::index_build(child, p->name.display(), ctx.size_note(p->name)));
     auto& ps = ctx.add(Phase::add, prio::index, std::move(s));
-    ps.uses.insert(key_table(p->name));
-    ps.uses.insert("index_only:" + id);
-    ps.creates.insert("partition_index:" + id);
+    ps.uses.insert(keys::table(p->name));
+    ps.uses.insert(keys::index_only(table.schema, name));
+    ps.creates.insert(keys::partition_index(table.schema, name));
     attach.push_back(fmt::format("ALTER INDEX {} ATTACH PARTITION {}", qualified({table.schema, name}), qualified({p->name.schema, child})));
   }
   if (attach.empty()) {
-    first.creates.insert("index:" + id);
+    first.creates.insert(keys::index(table.schema, name));
     return first;
   }
   Step a = make_step("attach_partition_indexes:" + id, '~', "index " + id,
@@ -104,9 +104,9 @@ PlannedStep& build_partitioned_index(PlanContext& ctx, const schema::QualifiedNa
                      util::join(attach, ";\n"), "DROP INDEX IF EXISTS " + qualified({table.schema, name}),
                      "SHARE UPDATE EXCLUSIVE on the indexes (brief, catalog only)");
   auto& ps = ctx.add(Phase::add, prio::index + 1, std::move(a));
-  ps.uses.insert("partition_index:" + id);
-  ps.uses.insert("index_only:" + id);
-  ps.creates.insert("index:" + id);
+  ps.uses.insert(keys::partition_index(table.schema, name));
+  ps.uses.insert(keys::index_only(table.schema, name));
+  ps.creates.insert(keys::index(table.schema, name));
   return ps;
 }
 
@@ -133,7 +133,7 @@ PlannedStep& build_index(PlanContext& ctx, const schema::QualifiedName& table, c
     s.cleanup_sql = drop_if_exists(table.schema, name);
     s.hazards.push_back(hazards::index_build(name, table.display(), ctx.size_note(table)));
   }
-  return finish_index_step(ctx, std::move(s), table, idx, id);
+  return finish_index_step(ctx, std::move(s), table, idx, name);
 }
 
 }  // namespace
@@ -151,9 +151,9 @@ void drop_index_step(PlanContext& ctx, const schema::QualifiedName& table, const
     s.done_check_sql = fmt::format("SELECT to_regclass({}) IS NULL", schema::quote_literal(qualified({table.schema, idx.name})));
   }
   auto& ps = ctx.add(Phase::drop, prio::drop_index, std::move(s));
-  ps.drops.insert("index:" + id);
-  ps.uses.insert(key_table(table));
-  for (const auto& c : index_columns_used(idx)) ps.uses.insert(key_column(table, c));
+  ps.drops.insert(keys::index(table.schema, idx.name));
+  ps.uses.insert(keys::table(table));
+  for (const auto& c : index_columns_used(idx)) ps.uses.insert(keys::column(table, c));
 }
 
 void plan_indexes(PlanContext& ctx, const schema::QualifiedName& table, const std::map<std::string, schema::Index>* cur,
@@ -179,15 +179,15 @@ void plan_indexes(PlanContext& ctx, const schema::QualifiedName& table, const st
                          make_step("swap_index:" + id, '~', "index " + id, "puts the new definition in place by renaming",
                                    rename(n, aside) + ";\n" + rename(tmp, n), rename(n, tmp) + ";\n" + rename(aside, n),
                                    "ACCESS EXCLUSIVE on the indexes (brief)"));
-      sw.uses.insert("index:" + table.schema + "." + tmp);
-      sw.uses.insert(key_table(table));
+      sw.uses.insert(keys::index(table.schema, tmp));
+      sw.uses.insert(keys::table(table));
       schema::Index old_aside = *old;
       old_aside.name = aside;
       drop_index_step(ctx, table, old_aside);
       ctx.steps.back().step.id = "drop_old_index:" + id;
     }
     plan_comment(ctx, "INDEX " + qualified({table.schema, n}), "index." + id, "index " + id, old ? old->comment : std::nullopt,
-                 idx.comment, "index:" + id);
+                 idx.comment, keys::index(table.schema, n));
   }
   if (!cur) return;
   for (const auto& [n, idx] : *cur) {

@@ -260,11 +260,11 @@ void emit(PlanContext& ctx, const Shadow& s) {
                                 drop_helpers_sql(s) + ";\n" + alter(T) + " DROP COLUMN IF EXISTS " + quote_ident(s.shadow),
                                 "ACCESS EXCLUSIVE on " + T.display() + " (brief, catalog only)"));
   add.step.precheck_sql = s.precheck.empty() ? precheck_sql(s) : s.precheck;
-  add.uses.insert(key_table(T));
-  add.uses.insert(key_column(T, s.oc));
-  add.creates.insert(key_column(T, s.shadow));
-  add.creates.insert(key_column(T, s.dc));
-  add.creates.insert("columns_of:" + T.display());
+  add.uses.insert(keys::table(T));
+  add.uses.insert(keys::column(T, s.oc));
+  add.creates.insert(keys::column(T, s.shadow));
+  add.creates.insert(keys::column(T, s.dc));
+  add.creates.insert(keys::columns_of(T));
   if (auto k = key_for_type_name(s.des.type, ctx.desired); !k.empty()) add.uses.insert(k);
 
   // ---- backfill: touch every row whose shadow is empty; the trigger converts.
@@ -280,16 +280,16 @@ void emit(PlanContext& ctx, const Shadow& s) {
   bf.backfill = b;
   bf.hazards.push_back(hazards::long_backfill(T.display(), ctx.size_note(T)));
   auto& bfs = ctx.add(Phase::backfill, prio::backfill, std::move(bf));
-  bfs.uses.insert(key_column(T, s.shadow));
-  bfs.creates.insert("filled:" + T.display() + "." + s.shadow);
+  bfs.uses.insert(keys::column(T, s.shadow));
+  bfs.creates.insert(keys::filled(T, s.shadow));
 
   if (!s.des.nullable) {
     auto& v = ctx.add(Phase::backfill, prio::validate,
                       make_step("validate_not_null_check:" + id, '~', obj, "validates CHECK (" + s.shadow + " IS NOT NULL) without blocking writes",
                                 alter(T) + " VALIDATE CONSTRAINT " + quote_ident(nn_check), "", "SHARE UPDATE EXCLUSIVE on " + T.display()));
     v.step.statement_timeout_ms = 0;
-    v.uses.insert("filled:" + T.display() + "." + s.shadow);
-    v.creates.insert("shadow_ready:" + id);
+    v.uses.insert(keys::filled(T, s.shadow));
+    v.creates.insert(keys::shadow_ready(T, s.dc));
   }
 
   // Indexes and unique keys on the shadow column, built concurrently under temporary names.
@@ -310,8 +310,8 @@ void emit(PlanContext& ctx, const Shadow& s) {
     st.cleanup_sql = drop;
     st.hazards.push_back(hazards::index_build(tmp, T.display(), ctx.size_note(T)));
     auto& ps = ctx.add(Phase::backfill, prio::validate + 1, std::move(st));
-    ps.uses.insert("filled:" + T.display() + "." + s.shadow);
-    ps.creates.insert("shadow_ready:" + id);
+    ps.uses.insert(keys::filled(T, s.shadow));
+    ps.creates.insert(keys::shadow_ready(T, s.dc));
   };
   for (const auto& idx : s.des_indexes) build(idx, idx.name);
   auto key_index = [&](const std::string& name, const std::vector<std::string>& cols, bool nnd) {
@@ -451,14 +451,14 @@ void emit(PlanContext& ctx, const Shadow& s) {
           T.display(), "while materialized view " + v->name.display() + " is recreated and repopulated in the switch"));
     }
   }
-  swap.uses.insert(key_table(T));
-  swap.uses.insert("shadow_ready:" + id);
-  swap.uses.insert("filled:" + T.display() + "." + s.shadow);
-  swap.creates.insert("switched:" + id);
-  for (const auto* v : s.views) swap.uses.insert(key_view(v->name));
-  for (const auto& [t, fk] : s.cur_incoming) swap.uses.insert(key_table(t));
-  for (const auto& [t, fk] : s.des_incoming) swap.uses.insert(key_table(t));
-  for (const auto& fk : s.des_fks) swap.uses.insert(key_table(fk.ref_table));
+  swap.uses.insert(keys::table(T));
+  swap.uses.insert(keys::shadow_ready(T, s.dc));
+  swap.uses.insert(keys::filled(T, s.shadow));
+  swap.creates.insert(keys::switched(T, s.dc));
+  for (const auto* v : s.views) swap.uses.insert(keys::view(v->name));
+  for (const auto& [t, fk] : s.cur_incoming) swap.uses.insert(keys::table(t));
+  for (const auto& [t, fk] : s.des_incoming) swap.uses.insert(keys::table(t));
+  for (const auto& fk : s.des_fks) swap.uses.insert(keys::table(fk.ref_table));
 
   for (const auto& v : validate) {
     auto parts = util::split(v, '\t');
@@ -469,7 +469,7 @@ void emit(PlanContext& ctx, const Shadow& s) {
                                  "validates the moved constraint (scans without blocking writes)",
                                  alter(t) + " VALIDATE CONSTRAINT " + quote_ident(parts[1]), "", "SHARE UPDATE EXCLUSIVE on " + parts[0]));
     vs.step.statement_timeout_ms = 0;
-    vs.uses.insert("switched:" + id);
+    vs.uses.insert(keys::switched(T, s.dc));
   }
 
   // ---- drop: the trigger, its function and the old column.
@@ -490,8 +490,8 @@ void emit(PlanContext& ctx, const Shadow& s) {
                                  "drops the sync trigger and the old column " + s.old_after + " (its values live on in " + s.dc + ")",
                                  drop_helpers_sql(s) + ";\n" + alter(T) + " DROP COLUMN " + quote_ident(s.old_after), util::join(back, ";\n"),
                                  "ACCESS EXCLUSIVE on " + T.display() + " (brief)"));
-  drop.uses.insert(key_table(T));
-  drop.drops.insert("columns_of:" + T.display());
+  drop.uses.insert(keys::table(T));
+  drop.drops.insert(keys::columns_of(T));
   if (auto k = key_for_type_name(s.cur.type, ctx.current); !k.empty()) drop.uses.insert(k);
   if (s.rename) {
     drop.step.hazards.push_back(hazards::backward_incompatible(fmt::format("old code using column {} of {} fails", s.oc, T.display())));
@@ -608,7 +608,7 @@ std::vector<std::pair<schema::Table*, std::string>> enum_columns(schema::Databas
   for (auto& [sn, sch] : current.schemas) {
     for (auto& [tn, t] : sch.tables) {
       for (const auto& c : t.columns) {
-        if (key_for_type_name(c.type, db) != key_type(type)) continue;
+        if (key_for_type_name(c.type, db) != keys::type(type)) continue;
         if (c.type.size() > 2 && c.type.compare(c.type.size() - 2, 2, "[]") == 0) {
           arrays = true;
         } else {
@@ -633,11 +633,11 @@ std::string enum_not_possible(const schema::Database& current, const schema::Dat
       }
     }
     for (const auto& [k, d] : sch.domains) {
-      if (key_for_type_name(d.type, current) == key_type(e.name)) return "domain " + d.name.display() + " uses it";
+      if (key_for_type_name(d.type, current) == keys::type(e.name)) return "domain " + d.name.display() + " uses it";
     }
     for (const auto& [k, c] : sch.types) {
       for (const auto& a : c.attributes) {
-        if (key_for_type_name(a.type, current) == key_type(e.name)) return "composite type " + c.name.display() + " uses it";
+        if (key_for_type_name(a.type, current) == keys::type(e.name)) return "composite type " + c.name.display() + " uses it";
       }
     }
   }
@@ -677,8 +677,8 @@ void plan_enum_shadows(PlanContext& ctx, schema::Database& current) {
                                        "creates the enum with the new labels as " + replacement.name.name +
                                            "; columns move to it one by one",
                                        ddl::create_enum(replacement), "DROP TYPE IF EXISTS " + new_type, "none"));
-      create.uses.insert("schema:" + sn);
-      create.creates.insert(key_type(replacement.name));
+      create.uses.insert(keys::schema(sn));
+      create.creates.insert(keys::type(replacement.name));
       // Old labels map to new ones through text; renamed labels through CASE.
       std::vector<std::string> labels, removed;
       for (const auto& v : des_e.values) labels.push_back(quote_literal(v.name));
@@ -719,7 +719,7 @@ void plan_enum_shadows(PlanContext& ctx, schema::Database& current) {
             fmt::arg("removed", quote_literal(util::join(removed, ", "))));
         plan_one(ctx, current, *t, des_t, cur_col, step_col, &final_col, precheck);
         // plan_one named its add step after the column; it also needs the replacement type first.
-        ctx.steps.back().uses.insert(key_type(des_e.name));
+        ctx.steps.back().uses.insert(keys::type(des_e.name));
       }
       // Drop phase: the old type goes and the replacement takes its name.
       std::vector<std::string> fwd = {"DROP TYPE " + qualified(des_e.name),
@@ -732,8 +732,8 @@ void plan_enum_shadows(PlanContext& ctx, schema::Database& current) {
                               make_step("replace_enum:" + des_e.name.display(), '~', obj,
                                         "drops the old enum (no column uses it any more) and gives the replacement its name",
                                         util::join(fwd, ";\n"), util::join(rev, ";\n"), "none (catalog only)"));
-      replace.uses.insert(key_type(replacement.name));
-      replace.drops.insert(key_type(des_e.name));  // after the old columns that use it
+      replace.uses.insert(keys::type(replacement.name));
+      replace.drops.insert(keys::type(des_e.name));  // after the old columns that use it
     }
   }
 }

@@ -33,7 +33,6 @@ void plan_set_not_null(PlanContext& ctx, const schema::Table& t, const std::stri
 // constraint.cpp
 void plan_constraints(PlanContext& ctx, const schema::Table* cur, const schema::Table& des);
 void drop_constraints_of_dropped_table(PlanContext& ctx, const schema::Table& t);
-std::string key_of_columns(const schema::QualifiedName& t, const std::vector<std::string>& columns);
 
 // index.cpp
 void plan_indexes(PlanContext& ctx, const schema::QualifiedName& table, const std::map<std::string, schema::Index>* cur,

@@ -18,8 +18,8 @@ namespace {
 
 PlannedStep& type_step(PlanContext& ctx, Phase phase, int priority, Step step, const schema::QualifiedName& name, bool create) {
   auto& ps = ctx.add(phase, priority, std::move(step));
-  (create ? ps.creates : ps.drops).insert(key_type(name));
-  ps.uses.insert("schema:" + name.schema);
+  (create ? ps.creates : ps.drops).insert(keys::type(name));
+  ps.uses.insert(keys::schema(name.schema));
   return ps;
 }
 
@@ -39,11 +39,11 @@ std::vector<std::pair<const schema::Table*, const schema::Column*>> enum_users(c
     for (const auto& [tn, t] : s.tables) {
       if (t.partition_of) continue;
       for (const auto& c : t.columns) {
-        if (key_for_type_name(c.type, db) != key_type(type)) continue;
+        if (key_for_type_name(c.type, db) != keys::type(type)) continue;
         if (survivors) {
           const schema::Table* st = survivors->find_table(t.name);
           const schema::Column* sc = st ? st->find_column(c.name) : nullptr;
-          if (!sc || key_for_type_name(sc->type, *survivors) != key_type(type)) continue;
+          if (!sc || key_for_type_name(sc->type, *survivors) != keys::type(type)) continue;
         }
         out.push_back({&t, &c});
       }
@@ -162,7 +162,7 @@ void plan_enum_change(PlanContext& ctx, const schema::Enum& cur, const schema::E
                          des.name, true);
     for (auto [t, c] : users) {
       ps.step.hazards.push_back(hazards::table_rewrite(t->name.display(), ctx.size_note(t->name)));
-      ps.uses.insert(key_table(t->name));
+      ps.uses.insert(keys::table(t->name));
     }
     if (split) {
       auto& d = type_step(ctx, Phase::drop, prio::drop_type,
@@ -212,9 +212,9 @@ void plan_enum_change(PlanContext& ctx, const schema::Enum& cur, const schema::E
         "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_enum WHERE enumtypid = {}::regtype AND enumlabel = {})",
         quote_literal(qualified(des.name)), quote_literal(want[i]));
     auto& ps = type_step(ctx, Phase::add, prio::enum_value, std::move(s), des.name, true);
-    ps.creates.insert("enum_label:" + des.name.display() + "." + want[i]);
-    if (!neighbour.empty()) ps.uses.insert("enum_label:" + des.name.display() + "." + neighbour);
-    if (!previous_new.empty()) ps.uses.insert("enum_label:" + des.name.display() + "." + previous_new);
+    ps.creates.insert(keys::enum_label(des.name, want[i]));
+    if (!neighbour.empty()) ps.uses.insert(keys::enum_label(des.name, neighbour));
+    if (!previous_new.empty()) ps.uses.insert(keys::enum_label(des.name, previous_new));
     previous_new = want[i];
     have.push_back(want[i]);
   }
@@ -234,7 +234,7 @@ void plan_enums(PlanContext& ctx, const schema::Schema* cur, const schema::Schem
       plan_enum_change(ctx, *old, e);
     }
     plan_comment(ctx, "TYPE " + qualified(e.name), "type." + e.name.display(), "enum " + e.name.display(),
-                 old ? old->comment : std::nullopt, e.comment, key_type(e.name));
+                 old ? old->comment : std::nullopt, e.comment, keys::type(e.name));
   }
 }
 
@@ -283,7 +283,7 @@ void plan_domains(PlanContext& ctx, const schema::Schema* cur, const schema::Sch
       ps.step.hazards.push_back(hazards::full_table_scan("columns of domain " + d.name.display(), ""));
     }
     plan_comment(ctx, "DOMAIN " + qualified(d.name), "domain." + d.name.display(), "domain " + d.name.display(),
-                 old ? old->comment : std::nullopt, d.comment, key_type(d.name));
+                 old ? old->comment : std::nullopt, d.comment, keys::type(d.name));
   }
 }
 
@@ -304,7 +304,7 @@ void plan_composites(PlanContext& ctx, const schema::Schema* cur, const schema::
                 c.name, true);
     }
     plan_comment(ctx, "TYPE " + qualified(c.name), "type." + c.name.display(), "type " + c.name.display(),
-                 old ? old->comment : std::nullopt, c.comment, key_type(c.name));
+                 old ? old->comment : std::nullopt, c.comment, keys::type(c.name));
   }
 }
 

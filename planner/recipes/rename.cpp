@@ -35,8 +35,8 @@ void rename_table(PlanContext& ctx, schema::Database& cur, const schema::Table& 
                      make_step("rename_table:" + old_name.display(), '~', "table " + old_name.display(),
                                "renames to " + des.name.display() + (plain ? "; a view under the old name keeps old code working" : ""),
                                fwd, rev, "ACCESS EXCLUSIVE on " + old_name.display() + " (brief, catalog only)"));
-  ps.creates.insert(key_table(des.name));
-  ps.uses.insert("schema:" + des.name.schema);
+  ps.creates.insert(keys::table(des.name));
+  ps.uses.insert(keys::schema(des.name.schema));
   if (plain) {
     auto& drop = ctx.add(Phase::drop, prio::drop_view,
                          make_step("drop_compat_view:" + old_name.display(), '-', "view " + old_name.display(),
@@ -112,13 +112,13 @@ void rename_columns(PlanContext& ctx, schema::Database& db, schema::Table& cur, 
       if (ctx.options.version_schemas) {
         // Old code reads and writes the old name through the old version schema's view.
         ps.step.description += "; the view in " + ctx.options.version_schemas->first + " keeps the old name";
-        ps.uses.insert("version_views:" + des.name.display());
+        ps.uses.insert(keys::version_views(des.name));
       } else {
         ps.step.hazards.push_back(
             hazards::backward_incompatible(fmt::format("old code using column {} of {} fails", old.name, des.name.display())));
       }
-      ps.creates.insert(key_column(des.name, c.name));
-      ps.uses.insert(key_table(des.name));
+      ps.creates.insert(keys::column(des.name, c.name));
+      ps.uses.insert(keys::table(des.name));
       std::string from = old.name;
       old.name = c.name;
       rename_references(db, cur, from, c.name);
@@ -142,7 +142,7 @@ void rename_named(PlanContext& ctx, const schema::Table& des, Map& cur_map, cons
                        make_step(fmt::format("rename_{}:{}.{}", index ? "index" : "constraint", des.name.display(), old), '~',
                                  fmt::format("{} {} on {}", index ? "index" : "constraint", old, des.name.display()),
                                  "renames to " + name + " (catalog only)", fwd, rev, "brief lock, catalog only"));
-    ps.uses.insert(key_table(des.name));
+    ps.uses.insert(keys::table(des.name));
     auto node = cur_map.extract(old);
     node.key() = name;
     node.mapped().name = name;

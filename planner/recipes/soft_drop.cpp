@@ -35,7 +35,7 @@ bool type_goes_away(const PlanContext& ctx, const std::string& type) {
   if (key_for_type_name(type, ctx.desired) != cur) return true;
   for (const auto& [sn, s] : ctx.current.schemas) {
     for (const auto& [en, e] : s.enums) {
-      if (key_type(e.name) != cur) continue;
+      if (keys::type(e.name) != cur) continue;
       const auto ds = ctx.desired.schemas.find(sn);
       if (ds == ctx.desired.schemas.end() || !ds->second.enums.count(en)) return true;
       if (enum_needs_rebuild(e, ds->second.enums.at(en))) return true;
@@ -78,16 +78,16 @@ std::string forget_sql(std::string_view kind, const schema::QualifiedName& t, co
 }
 
 void add_table_keys(PlanContext& ctx, PlannedStep& ps, const schema::Table& t) {
-  ps.drops.insert(key_table(t.name));
-  ps.drops.insert("columns_of:" + t.name.display());
-  for (const auto& c : t.columns) ps.drops.insert(key_column(t.name, c.name));
-  ps.uses.insert("schema:" + t.name.schema);
-  for (const auto& [n, fk] : t.foreign_keys) ps.uses.insert(key_table(fk.ref_table));
+  ps.drops.insert(keys::table(t.name));
+  ps.drops.insert(keys::columns_of(t.name));
+  for (const auto& c : t.columns) ps.drops.insert(keys::column(t.name, c.name));
+  ps.uses.insert(keys::schema(t.name.schema));
+  for (const auto& [n, fk] : t.foreign_keys) ps.uses.insert(keys::table(fk.ref_table));
   for (const auto& c : t.columns) {
     std::string k = key_for_type_name(c.type, ctx.current);
     if (!k.empty()) ps.uses.insert(k);
   }
-  for (const auto& [n, tr] : t.triggers) ps.uses.insert("function:" + tr.function.schema + "." + tr.function.name + "()");
+  for (const auto& [n, tr] : t.triggers) ps.uses.insert(keys::function(tr.function.schema, tr.function.name + "()"));
   for (const auto& k : sequences_used(ctx.current, t)) ps.uses.insert(k);
 }
 
@@ -168,9 +168,9 @@ bool soft_drop_column(PlanContext& ctx, const schema::Table& t, const schema::Co
                                    " without NOT NULL or default, keeping its values (kept " + ctx.options.soft_drop_retention +
                                    "; rollback restores it, `pgshift purge` frees the space); no data is deleted",
                                util::join(fwd, ";\n"), util::join(rev, ";\n"), "ACCESS EXCLUSIVE on " + t.name.display() + " (brief, catalog only)"));
-  ps.drops.insert(key_column(t.name, c.name));
-  ps.drops.insert("columns_of:" + t.name.display());
-  ps.uses.insert(key_table(t.name));
+  ps.drops.insert(keys::column(t.name, c.name));
+  ps.drops.insert(keys::columns_of(t.name));
+  ps.uses.insert(keys::table(t.name));
   return true;
 }
 

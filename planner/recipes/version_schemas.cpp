@@ -67,6 +67,7 @@ void plan_version_schemas(PlanContext& ctx, const schema::Database& before) {
                                      "CREATE SCHEMA IF NOT EXISTS " + quote_ident(new_schema)};
   std::vector<std::string> recreate = create;  // the drop step's reverse: the same views, post-switch names
   std::vector<std::string> tables;
+  std::vector<schema::QualifiedName> table_names;
   std::set<std::string> uses, creates;
   for (const auto& [sn, s] : ctx.desired.schemas) {
     for (const auto& [tn, des] : s.tables) {
@@ -96,16 +97,17 @@ void plan_version_schemas(PlanContext& ctx, const schema::Database& before) {
         }
         new_now.add(source, d.name);
         new_later.add(d.name, d.name);
-        if (shadow) uses.insert(key_column(des.name, shadow && cur->find_column(d.name) ? naming::new_column(d.name) : d.name));
+        if (shadow) uses.insert(keys::column(des.name, shadow && cur->find_column(d.name) ? naming::new_column(d.name) : d.name));
       }
       create.push_back(view_sql(old_schema, des.name, old_now));
       create.push_back(view_sql(new_schema, des.name, new_now));
       recreate.push_back(view_sql(old_schema, des.name, old_later));
       recreate.push_back(view_sql(new_schema, des.name, new_later));
       tables.push_back(des.name.display());
-      uses.insert(key_table(des.name));
-      uses.insert("columns_of:" + des.name.display());
-      creates.insert("version_views:" + des.name.display());
+      table_names.push_back(des.name);
+      uses.insert(keys::table(des.name));
+      uses.insert(keys::columns_of(des.name));
+      creates.insert(keys::version_views(des.name));
     }
   }
   if (tables.empty()) return;
@@ -126,7 +128,7 @@ void plan_version_schemas(PlanContext& ctx, const schema::Database& before) {
                                  util::join(recreate, ";\n"), "brief locks on the tables (catalog only)"));
   gone.step.hazards.push_back(hazards::backward_incompatible(
       fmt::format("an application still using search_path {} or {} then sees the tables themselves", old_schema, new_schema)));
-  for (const auto& t : tables) gone.uses.insert("columns_of:" + t);  // before any column of them is dropped
+  for (const auto& t : table_names) gone.uses.insert(keys::columns_of(t));  // before any column of them is dropped
 }
 
 }  // namespace pgshift::planner::recipes
