@@ -2,8 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <regex>
 
+#include "schema/expr.hpp"
 #include "util/strings.hpp"
 
 namespace pgshift::planner {
@@ -101,6 +103,39 @@ std::set<std::string> sequences_used(const schema::Database& db, const schema::T
       const std::string& o = *seq.owned_by;
       if (util::starts_with(o, t.name.name + ".") || util::starts_with(o, t.name.display() + ".")) {
         out.insert(keys::sequence(seq.name));
+      }
+    }
+  }
+  return out;
+}
+
+PlannedStep& column_step(PlanContext& ctx, Phase phase, int priority, Step step, const schema::QualifiedName& t,
+                         const std::string& column) {
+  auto& ps = ctx.add(phase, priority, std::move(step));
+  ps.uses.insert(keys::table(t));
+  ps.uses.insert(keys::column(t, column));
+  return ps;
+}
+
+std::vector<const schema::View*> dependent_views(const schema::Database& db, const schema::QualifiedName& table) {
+  std::vector<const schema::View*> out;
+  std::set<schema::QualifiedName> targets{table};
+  bool grew = true;
+  while (grew) {
+    grew = false;
+    for (const auto& [sn, s] : db.schemas) {
+      for (const auto& [vn, v] : s.views) {
+        if (std::find(out.begin(), out.end(), &v) != out.end()) continue;
+        for (const auto& ref : schema::referenced_relations(v.query.canonical)) {
+          auto parts = util::split(ref, '.');
+          schema::QualifiedName qn = parts.size() == 2 ? schema::QualifiedName{parts[0], parts[1]} : schema::QualifiedName{"public", ref};
+          if (targets.count(qn)) {
+            out.push_back(&v);
+            targets.insert(v.name);
+            grew = true;
+            break;
+          }
+        }
       }
     }
   }

@@ -55,12 +55,17 @@ inline constexpr int drop_view = 10, drop_trigger = 20, drop_policy = 22, drop_f
                      drop_type = 90, drop_schema = 95, drop_extension = 97;
 }  // namespace prio
 
+// Appends a step on `column` of `t`: it uses the table and the column.
+PlannedStep& column_step(PlanContext& ctx, Phase phase, int priority, Step step, const schema::QualifiedName& t,
+                         const std::string& column);
 // A step with the fields every step has; the caller sets the rest (hazards, in_transaction, ...).
 Step make_step(std::string id, char change, std::string object, std::string description, std::string forward,
                std::optional<std::string> reverse, std::string lock);
 
 // The key of a type used by a column: "type:s.n" for user types, "" for built-ins (best effort).
 std::string key_for_type_name(const std::string& canonical_type, const schema::Database& db);
+// Views of `db` that depend on `table`, directly or through other views, dependents last.
+std::vector<const schema::View*> dependent_views(const schema::Database& db, const schema::QualifiedName& table);
 // The "sequence:s.n" keys of the sequences the table's columns own or call nextval() on.
 std::set<std::string> sequences_used(const schema::Database& db, const schema::Table& t);
 

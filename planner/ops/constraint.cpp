@@ -6,6 +6,7 @@
 
 #include "planner/naming.hpp"
 #include "planner/ops/table_ops.hpp"
+#include "planner/recipes/concurrent_index.hpp"
 #include "util/strings.hpp"
 
 namespace pgshift::planner::ops {
@@ -26,13 +27,6 @@ PlannedStep& constraint_step(PlanContext& ctx, Phase phase, int priority, Step s
   return ps;
 }
 
-std::string index_exists_sql(const std::string& schema_name, const std::string& index, bool valid) {
-  return fmt::format(
-      "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid "
-      "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = {} AND c.relname = {}{})",
-      schema::quote_literal(schema_name), schema::quote_literal(index), valid ? " AND i.indisvalid" : "");
-}
-
 // A unique key on an existing table: the unique index is built concurrently (no write block) under
 // `index_name`, then turned into the constraint in a brief catalog-only step (which renames the index to
 // the constraint's name). `replaces` is the SQL dropping the key it replaces in the same transaction.
@@ -51,16 +45,12 @@ void add_key(PlanContext& ctx, const schema::Table& t, const KeySpec& k) {
   idx.unique = true;
   idx.nulls_not_distinct = k.nulls_not_distinct;
   for (const auto& c : k.columns) idx.elems.push_back({c, std::nullopt, std::nullopt, std::nullopt, false, std::nullopt});
-  std::string drop_idx = "DROP INDEX CONCURRENTLY IF EXISTS " + qualified({t.name.schema, k.index_name});
-  Step build = make_step("build_key_index:" + id, '+', "index " + cname(t.name, k.index_name),
-                         "builds the unique index concurrently (no write block)", ddl::create_index(t.name, idx, true), drop_idx,
-                         "SHARE UPDATE EXCLUSIVE on " + t.name.display());
-  build.in_transaction = false;
-  build.statement_timeout_ms = 0;
-  build.done_check_sql = index_exists_sql(t.name.schema, k.index_name, true);
-  build.cleanup_sql = drop_idx;
-  build.hazards.push_back(hazards::index_build(k.index_name, t.name.display(), ctx.size_note(t.name)));
-  auto& b = constraint_step(ctx, Phase::add, prio::key_index, std::move(build), t.name, k.columns);
+  auto& b = recipes::build_index_concurrently(ctx, Phase::add, prio::key_index,
+                                              {.table = t.name, .index = idx, .name = k.index_name, .id = "build_key_index:" + id,
+                                               .object = "index " + cname(t.name, k.index_name),
+                                               .description = "builds the unique index concurrently (no write block)"});
+  b.uses.insert(keys::table(t.name));
+  for (const auto& c : k.columns) b.uses.insert(keys::column(t.name, c));
   b.creates.insert(keys::index(t.name.schema, k.index_name));
   std::string attach = ddl::add_constraint(t.name, k.name, k.clause_prefix + " USING INDEX " + quote_ident(k.index_name) + k.clause_suffix);
   std::string undo = ddl::drop_constraint(t.name, k.name) + ";\n" + ddl::create_index(t.name, idx, false);

@@ -6,6 +6,7 @@
 
 #include "planner/naming.hpp"
 #include "planner/ops/table_ops.hpp"
+#include "planner/recipes/concurrent_index.hpp"
 #include "util/strings.hpp"
 
 namespace pgshift::planner::ops {
@@ -14,17 +15,6 @@ using schema::qualified;
 using schema::quote_ident;
 
 namespace {
-
-std::string index_exists_sql(const std::string& schema_name, const std::string& index) {
-  return fmt::format(
-      "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid "
-      "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = {} AND c.relname = {} AND i.indisvalid)",
-      schema::quote_literal(schema_name), schema::quote_literal(index));
-}
-
-std::string drop_if_exists(const std::string& schema_name, const std::string& name) {
-  return "DROP INDEX CONCURRENTLY IF EXISTS " + qualified({schema_name, name});
-}
 
 std::vector<std::string> index_columns_used(const schema::Index& idx) {
   std::vector<std::string> out;
@@ -49,9 +39,8 @@ std::optional<std::vector<const schema::Table*>> leaf_partitions(const schema::D
   return out;
 }
 
-PlannedStep& finish_index_step(PlanContext& ctx, Step s, const schema::QualifiedName& table, const schema::Index& idx,
-                               const std::string& name) {
-  auto& ps = ctx.add(Phase::add, prio::index, std::move(s));
+PlannedStep& index_edges(PlannedStep& ps, const schema::QualifiedName& table, const schema::Index& idx,
+                         const std::string& name) {
   ps.uses.insert(keys::table(table));
   ps.uses.insert(keys::view(table));  // materialized view indexes
   ps.uses.insert(keys::columns_of(table));
@@ -80,16 +69,10 @@ PlannedStep& build_partitioned_index(PlanContext& ctx, const schema::QualifiedNa
   for (const auto* p : partitions) {
     std::string child = naming::fit(p->name.name + "_" + name);
     std::string child_id = p->name.schema + "." + child;
-    Step s = make_step("build_partition_index:" + child_id, '+', "index " + child_id,
-                       "builds the index of partition " + p->name.display() + " concurrently (no write block)",
-                       ddl::create_index(p->name, idx, true, child), drop_if_exists(p->name.schema, child),
-                       "SHARE UPDATE EXCLUSIVE on " + p->name.display());
-    s.in_transaction = false;
-    s.statement_timeout_ms = 0;
-    s.done_check_sql = index_exists_sql(p->name.schema, child);
-    s.cleanup_sql = drop_if_exists(p->name.schema, child);
-    s.hazards.push_back(hazards::index_build(child, p->name.display(), ctx.size_note(p->name)));
-    auto& ps = ctx.add(Phase::add, prio::index, std::move(s));
+    auto& ps = recipes::build_index_concurrently(
+        ctx, Phase::add, prio::index,
+        {.table = p->name, .index = idx, .name = child, .id = "build_partition_index:" + child_id, .object = "index " + child_id,
+         .description = "builds the index of partition " + p->name.display() + " concurrently (no write block)"});
     ps.uses.insert(keys::table(p->name));
     ps.uses.insert(keys::index_only(table.schema, name));
     ps.creates.insert(keys::partition_index(table.schema, name));
@@ -116,24 +99,18 @@ PlannedStep& build_index(PlanContext& ctx, const schema::QualifiedName& table, c
   if (partitioned && !table_is_new) {
     if (auto parts = leaf_partitions(ctx.desired, table)) return build_partitioned_index(ctx, table, idx, name, *parts, id_prefix);
   }
-  Step s;
   if (table_is_new || partitioned) {
-    s = make_step(id_prefix + id, '+', "index " + id,
-                  table_is_new ? "creates the index on the new table" : "creates the index on the partitioned table and its partitions",
-                  ddl::create_index(table, idx, false, name), ddl::drop_index(table.schema, name, false),
-                  table_is_new ? "none (new table)" : "SHARE on " + table.display() + " and its partitions");
+    Step s = make_step(id_prefix + id, '+', "index " + id,
+                       table_is_new ? "creates the index on the new table" : "creates the index on the partitioned table and its partitions",
+                       ddl::create_index(table, idx, false, name), ddl::drop_index(table.schema, name, false),
+                       table_is_new ? "none (new table)" : "SHARE on " + table.display() + " and its partitions");
     if (!table_is_new) s.hazards.push_back(hazards::share_lock(table.display(), "while the index builds (sub-partitioned tables cannot build concurrently)"));
-  } else {
-    s = make_step(id_prefix + id, '+', "index " + id, "builds the index concurrently (no write block)",
-                  ddl::create_index(table, idx, true, name), drop_if_exists(table.schema, name),
-                  "SHARE UPDATE EXCLUSIVE on " + table.display());
-    s.in_transaction = false;
-    s.statement_timeout_ms = 0;
-    s.done_check_sql = index_exists_sql(table.schema, name);
-    s.cleanup_sql = drop_if_exists(table.schema, name);
-    s.hazards.push_back(hazards::index_build(name, table.display(), ctx.size_note(table)));
+    return index_edges(ctx.add(Phase::add, prio::index, std::move(s)), table, idx, name);
   }
-  return finish_index_step(ctx, std::move(s), table, idx, name);
+  auto& ps = recipes::build_index_concurrently(ctx, Phase::add, prio::index,
+                                               {.table = table, .index = idx, .name = name, .id = id_prefix + id,
+                                                .object = "index " + id, .description = "builds the index concurrently (no write block)"});
+  return index_edges(ps, table, idx, name);
 }
 
 }  // namespace

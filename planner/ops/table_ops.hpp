@@ -23,12 +23,6 @@ void plan_columns(PlanContext& ctx, const schema::Table& cur, const schema::Tabl
 // Pairs of (from, to) types PostgreSQL changes between without a rewrite or scan.
 bool binary_coercible(const std::string& from, const std::string& to);
 bool is_volatile(const schema::Expr& e, const schema::Database& db);
-// Views of `db` that depend on `table`, directly or through other views, dependents last.
-std::vector<const schema::View*> dependent_views(const schema::Database& db, const schema::QualifiedName& table);
-// The not-null dance on an existing column: helper check NOT VALID (add), VALIDATE (backfill),
-// SET NOT NULL (switch), drop the helper check (drop).
-// With `after_fill`, the check comes in the backfill phase right after the column's backfill.
-void plan_set_not_null(PlanContext& ctx, const schema::Table& t, const std::string& column, bool after_fill = false);
 
 // constraint.cpp
 void plan_constraints(PlanContext& ctx, const schema::Table* cur, const schema::Table& des);
