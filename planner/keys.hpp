@@ -26,15 +26,16 @@ std::string sequence(const QualifiedName& name);
 // "table:s.t": created by create_table (ops/table) and rename_table (recipes/rename); used by every
 // step on the table (columns, constraints, indexes, triggers, the shadow column steps).
 std::string table(const QualifiedName& name);
-// "column:s.t.c": created by add_column (ops/column) and the shadow column's add step; used by
-// indexes, constraints and steps on the column.
+// "column:s.t.c": created by create_table and add_column (ops/table, ops/column), rename_columns
+// (recipes/rename) and the shadow column's add step; used by indexes, constraints and every step on
+// the column.
 std::string column(const QualifiedName& table, const std::string& column);
 // "columns_of:s.t": created by create_table and by the steps that add columns; dropped by the steps
 // that drop the table or a column; used by steps that read the table's column list (indexes,
 // constraints, triggers, policies, views, version views).
 std::string columns_of(const QualifiedName& table);
-// "key:s.t(c1,c2)": created by a primary key or unique constraint (ops/table, ops/constraint); used
-// by the foreign keys that reference those columns.
+// "key:s.t(c1,c2)": created by a primary key or unique constraint, inline in create_table (ops/table)
+// or added to an existing table (ops/constraint); used by the foreign keys that reference them.
 std::string key(const QualifiedName& table, const std::vector<std::string>& columns);
 // "constraint:s.t.n": created by checks and foreign keys added NOT VALID (ops/constraint); used by
 // their VALIDATE step and their comment; dropped by drop_constraint.
