@@ -10,7 +10,7 @@
 #include <sstream>
 
 #include "planner/planner.hpp"
-#include "planner/report/render.hpp"
+#include "planner/render.hpp"
 #include "schema/yaml_io.hpp"
 #include "util/error.hpp"
 
