@@ -3,7 +3,7 @@
 // [--role NAME]... [--backup auto|always | --no-backup] [--backup-dir DIR] [--backup-scope database|tables]
 // [--backup-command CMD]`: plans (or reads a saved plan), shows it, asks, and applies it
 // (executor/apply.hpp), taking a verified backup first when a step deletes data, rewrites a table or
-// cannot be undone (executor/backup.hpp, docs/backups.md). A migration in flight for the same desired
+// cannot be undone (executor/backup/backup_policy.hpp, docs/backups.md). A migration in flight for the same desired
 // schema is continued from its saved plan.
 
 #include <algorithm>

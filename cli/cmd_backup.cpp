@@ -1,5 +1,5 @@
 // `pgshift backup [--db URL] [--backup-dir DIR]`: takes a verified backup of the whole database now,
-// the same one `pgshift apply` takes before a destructive step (executor/backup.hpp), outside any
+// the same one `pgshift apply` takes before a destructive step (executor/backup/backup.hpp), outside any
 // migration. Prints the dump's and the manifest's paths.
 #include <fmt/format.h>
 

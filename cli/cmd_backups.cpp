@@ -1,5 +1,5 @@
 // `pgshift backups [--backup-dir DIR] [--format text|json]`: the backups in the backup directory, from
-// their manifests, oldest first (executor/backup_manifest.hpp). No database connection.
+// their manifests, oldest first (executor/backup/backup_manifest.hpp). No database connection.
 #include <fmt/format.h>
 
 #include <algorithm>

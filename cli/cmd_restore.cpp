@@ -1,7 +1,7 @@
 // `pgshift restore BACKUP [--db URL] [--into NAME | --in-place [--yes]]`: restores a backup pgshift took
 // (its .dump or its .json manifest) into a new database on the server of --db, or in place into the
 // database it came from, then checks every table's row count against the manifest
-// (executor/restore.hpp, docs/backups.md).
+// (executor/backup/restore.hpp, docs/backups.md).
 #include <fmt/format.h>
 
 #include <iostream>

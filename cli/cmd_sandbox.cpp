@@ -1,4 +1,4 @@
-// `pgshift sandbox start|url|stop|destroy`: a throwaway local PostgreSQL 15 cluster (executor/sandbox.hpp).
+// `pgshift sandbox start|url|stop|destroy`: a throwaway local PostgreSQL 15 cluster (executor/sandbox/sandbox.hpp).
 // `start` prints only the URL on stdout, so `export DATABASE_URL=$(pgshift sandbox start)` works;
 // progress goes to stderr.
 #include <iostream>

@@ -1,6 +1,6 @@
 // `pgshift verify [--db URL] (-f FILE|DIR | PLAN.json) [--scratch-url URL] [--sample-rows N]
 // [--queries FILE] [--format text|markdown|json] [--allow-hazards LIST|all] [--role NAME]...`: proves the
-// plan on a scratch copy of the database (executor/verify.hpp): applies it phase by phase, rolls it
+// plan on a scratch copy of the database (executor/scratch/verify.hpp): applies it phase by phase, rolls it
 // back from every phase, compares schema and sampled data, and drops the copy, also on Ctrl-C.
 // Exit 0 when proven, 1 when not (or on an error), 130 when interrupted.
 #include <signal.h>

@@ -1,4 +1,4 @@
-// verify (executor/verify.hpp) against the test cluster: the sampled copy keeps foreign keys with
+// verify (executor/scratch/verify.hpp) against the test cluster: the sampled copy keeps foreign keys with
 // hostile names, a good plan is proven (lost data named, not a failure), a step whose rollback does not
 // restore data or schema is a divergence, queries are explained, and the scratch database is dropped
 // in every case, cancellation included.
