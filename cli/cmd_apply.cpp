@@ -231,9 +231,8 @@ void run_apply(const ApplyCliOptions& given) {
   std::cout << planner::render_text(r.plan, {.color = use_color()}) << std::flush;
   print_backup_intent(r, policy, apply_opts);
   executor::check_permissions(r.plan, r.in_flight && r.continuing ? &r.in_flight->steps : nullptr, apply_opts);
-  if (!o.yes && !confirm("\nApply this plan?", "apply", "review the plan, then run again with --yes")) {
-    std::cout << "Apply cancelled.\n";
-    set_exit_code(k_exit_error);
+  if (!confirmed(o.yes, {.question = "\nApply this plan?", .action = "apply",
+                         .hint = "review the plan, then run again with --yes", .cancelled = "Apply cancelled."})) {
     return;
   }
   executor::ApplyResult result;
@@ -253,9 +252,7 @@ void setup_apply(CLI::App& app) {
   auto opts = std::make_shared<ApplyCliOptions>();
   CLI::App* cmd = app.add_subcommand("apply", "Apply the desired schema (or a saved plan) phase by phase, online");
   add_db_option(cmd, opts->db);
-  cmd->add_option("--version-schemas", opts->version_schemas,
-                  "OLD,NEW: also expose each changed table's old and new shape as views in these schemas until the "
-                  "drop phase (applications pick theirs with search_path); renames then copy nothing");
+  add_version_schemas_option(cmd, opts->version_schemas);
   cmd->add_option("-f,--file", opts->file, "Desired schema: a YAML file or a directory of them (or a plan .json)");
   cmd->add_option("plan", opts->plan_file, "A plan saved with `pgshift plan -o plan.json`");
   cmd->add_option("--through", opts->through, "Stop after this phase: add, backfill, switch or drop");

@@ -95,9 +95,7 @@ void setup_plan(CLI::App& app) {
   auto opts = std::make_shared<PlanCliOptions>();
   CLI::App* cmd = app.add_subcommand("plan", "Show the steps that take the database to the desired schema");
   add_db_option(cmd, opts->db);
-  cmd->add_option("--version-schemas", opts->version_schemas,
-                  "OLD,NEW: also expose each changed table's old and new shape as views in these schemas until the "
-                  "drop phase (applications pick theirs with search_path); renames then copy nothing");
+  add_version_schemas_option(cmd, opts->version_schemas);
   cmd->add_option("-f,--file", opts->file, "Desired schema: a YAML file or a directory of them (default: `schema:` of pgshift.yaml)");
   cmd->add_option("-o,--out", opts->output, "Also write the plan as JSON to this file (for `pgshift apply`)");
   cmd->add_option("--format", opts->format, "Output format (default: text)")

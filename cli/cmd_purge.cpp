@@ -47,9 +47,8 @@ void run_purge(const PurgeCliOptions& o) {
   }
   std::cout << "To purge (rollback can no longer restore them):\n";
   print_entries(due);
-  if (!o.yes && !confirm("Drop these for good?", "purge", "run again with --yes")) {
-    std::cout << "Purge cancelled.\n";
-    set_exit_code(k_exit_error);
+  if (!confirmed(o.yes, {.question = "Drop these for good?", .action = "purge", .hint = "run again with --yes",
+                         .cancelled = "Purge cancelled."})) {
     return;
   }
   auto removed = executor::purge_trash(*conn, o.all, o.lock_timeout_ms);

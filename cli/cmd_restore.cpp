@@ -40,9 +40,9 @@ void run_restore(const RestoreCliOptions& o) {
   if (o.in_place) {
     std::cout << "Restoring in place into \"" << conn->dbname()
               << "\": every object in the backup is dropped and recreated with the rows it had then.\n";
-    if (!o.yes && !confirm("Restore in place?", "restore in place", "it replaces the objects in the backup, with their rows; run again with --yes")) {
-      std::cout << "Restore cancelled.\n";
-      set_exit_code(k_exit_error);
+    if (!confirmed(o.yes, {.question = "Restore in place?", .action = "restore in place",
+                           .hint = "it replaces the objects in the backup, with their rows; run again with --yes",
+                           .cancelled = "Restore cancelled."})) {
       return;
     }
   }

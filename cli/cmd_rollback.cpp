@@ -84,9 +84,9 @@ void run_rollback(const RollbackCliOptions& o) {
   }
   print_preview(*m, targets);
   executor::check_irreversible(m->plan, targets, opts);
-  if (!o.yes && !confirm("\nRoll back these steps?", "roll back", "review what will be undone (`pgshift status`), then run again with --yes")) {
-    std::cout << "Rollback cancelled.\n";
-    set_exit_code(k_exit_error);
+  if (!confirmed(o.yes, {.question = "\nRoll back these steps?", .action = "roll back",
+                         .hint = "review what will be undone (`pgshift status`), then run again with --yes",
+                         .cancelled = "Rollback cancelled."})) {
     return;
   }
   executor::RollbackResult result;

@@ -74,6 +74,12 @@ std::string schema_path(const std::string& flag_value) {
   throw Error("no desired schema given", {}, "pass -f FILE|DIR, or set `schema:` in pgshift.yaml (`pgshift init` writes one)");
 }
 
+void add_version_schemas_option(CLI::App* cmd, std::string& value) {
+  cmd->add_option("--version-schemas", value,
+                  "OLD,NEW: also expose each changed table's old and new shape as views in these schemas until the "
+                  "drop phase (applications pick theirs with search_path); renames then copy nothing");
+}
+
 std::optional<std::pair<std::string, std::string>> parse_version_schemas(const std::string& text) {
   if (text.empty()) return std::nullopt;
   auto parts = util::split(text, ',');

@@ -41,6 +41,8 @@ void apply_project(planner::PlanOptions& options);
 // ---- -f, --version-schemas, --soft-drop
 // The schema path: the -f flag, else the project's `schema`; throws when neither is given.
 std::string schema_path(const std::string& flag_value);
+// Adds `--version-schemas OLD,NEW` to `cmd`.
+void add_version_schemas_option(CLI::App* cmd, std::string& value);
 // "app_v41,app_v42" (--version-schemas) as a pair; nullopt for ""; throws for anything else.
 std::optional<std::pair<std::string, std::string>> parse_version_schemas(const std::string& text);
 // Adds `--soft-drop[=RETENTION]` (default 7d) to `cmd`, storing the retention text ("" = not given).

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <iostream>
 
+#include "cli/commands.hpp"
 #include "executor/event_text.hpp"
 #include "executor/trash.hpp"
 #include "util/error.hpp"
@@ -19,14 +20,22 @@ bool use_color() {
   return isatty(STDOUT_FILENO) == 1 && (no_color == nullptr || *no_color == '\0');
 }
 
-bool confirm(const std::string& question, const std::string& action, const std::string& hint) {
-  if (isatty(STDIN_FILENO) != 1) {
-    throw Error("refusing to " + action + " without confirmation: stdin is not a terminal", {}, hint);
+bool confirmed(bool yes, const Confirmation& c) {
+  if (yes) {
+    return true;
   }
-  std::cout << question << " Only 'yes' will be accepted: " << std::flush;
+  if (isatty(STDIN_FILENO) != 1) {
+    throw Error("refusing to " + c.action + " without confirmation: stdin is not a terminal", {}, c.hint);
+  }
+  std::cout << c.question << " Only 'yes' will be accepted: " << std::flush;
   std::string answer;
   std::getline(std::cin, answer);
-  return util::trim(answer) == "yes";
+  if (util::trim(answer) == "yes") {
+    return true;
+  }
+  std::cout << c.cancelled << "\n";
+  set_exit_code(k_exit_error);
+  return false;
 }
 
 void print_events(const std::function<void(const executor::EventSink&)>& run, int max_lock_retries) {

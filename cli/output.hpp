@@ -14,10 +14,18 @@ namespace pgshift::cli {
 // True when stdout is a terminal and NO_COLOR is unset or empty.
 bool use_color();
 
-// Asks `question` on the terminal, adding " Only 'yes' will be accepted: "; true only for "yes".
-// When stdin is not a terminal, throws pgshift::Error "refusing to <action> without confirmation:
-// stdin is not a terminal" with `hint`.
-bool confirm(const std::string& question, const std::string& action, const std::string& hint);
+// What a command asks before it changes something for good.
+struct Confirmation {
+  std::string question;   // e.g. "\nApply this plan?" (" Only 'yes' will be accepted: " is added)
+  std::string action;     // "apply": in "refusing to apply without confirmation: stdin is not a terminal"
+  std::string hint;       // the hint of that refusal
+  std::string cancelled;  // printed when the answer is not "yes", e.g. "Apply cancelled."
+};
+
+// True when `yes` (--yes) was given or the user answers "yes" on the terminal. Otherwise prints
+// `cancelled` and sets the exit code to 1. Throws pgshift::Error when it must ask and stdin is not a
+// terminal.
+bool confirmed(bool yes, const Confirmation& c);
 
 // Runs `run` with an event sink that writes the executor's events to stdout (executor/event_text.hpp;
 // a progress bar on a terminal), and finishes the progress display before returning or rethrowing.

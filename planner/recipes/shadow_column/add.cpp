@@ -93,10 +93,7 @@ void emit_add(PlanContext& ctx, const Shadow& s) {
   std::string id = s.id();
   std::string obj = s.object();
   std::string nn_check = s.not_null_check();
-  schema::Column shadow_col;
-  shadow_col.name = s.shadow;
-  shadow_col.type = s.des.type;
-  shadow_col.collation = s.des.collation;
+  schema::Column shadow_col = bare_column(s.shadow, s.des);
   std::vector<std::string> fwd = {"CREATE SCHEMA IF NOT EXISTS pgshift", ddl::add_column(T, shadow_col)};
   if (!s.des.nullable) {
     fwd.push_back(ddl::add_constraint(T, nn_check, "CHECK (" + quote_ident(s.shadow) + " IS NOT NULL)", true));

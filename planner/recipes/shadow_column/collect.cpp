@@ -50,6 +50,14 @@ schema::Index index_on(schema::Index idx, const std::string& from, const std::st
   return idx;
 }
 
+schema::Column bare_column(const std::string& name, const schema::Column& like) {
+  schema::Column c;
+  c.name = name;
+  c.type = like.type;
+  c.collation = like.collation;
+  return c;
+}
+
 schema::Index key_index(const std::string& name, const std::vector<std::string>& columns, bool nulls_not_distinct) {
   schema::Index idx;
   idx.name = name;

@@ -23,10 +23,7 @@ void emit_drop(PlanContext& ctx, const Shadow& s) {
   const auto& T = s.table();
   std::string id = s.id();
   std::string obj = s.object();
-  schema::Column old_col;
-  old_col.name = s.old_after;
-  old_col.type = s.cur.type;
-  old_col.collation = s.cur.collation;
+  schema::Column old_col = bare_column(s.old_after, s.cur);
   std::vector<std::string> back = {ddl::add_column(T, old_col),
                                    fmt::format("UPDATE {} SET {} = ({})", qualified(T), quote_ident(s.old_after), s.back)};
   if (!s.cur.nullable) back.push_back(ddl::alter_column(T, s.old_after) + " SET NOT NULL");

@@ -51,6 +51,8 @@ void plan_shadow(PlanContext& ctx, schema::Database& current, schema::Table& cur
                  const std::string& precheck);
 // The index with every reference to `from` renamed to `to`.
 schema::Index index_on(schema::Index idx, const std::string& from, const std::string& to);
+// A nullable column `name` with the type and collation of `like` and nothing else.
+schema::Column bare_column(const std::string& name, const schema::Column& like);
 // The unique index behind a primary key or unique constraint over `columns`.
 schema::Index key_index(const std::string& name, const std::vector<std::string>& columns, bool nulls_not_distinct);
 
