@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "planner/report/markdown.hpp"
+#include "planner/report/phases.hpp"
 #include "planner/report/render.hpp"
 
 namespace pgshift::planner {
@@ -77,13 +78,7 @@ std::string hazards_section(const Plan& plan) {
 
 std::string forward_section(const Plan& plan) {
   std::string out = "### SQL\n\n";
-  int number = 0;
-  for (Phase phase : k_all_phases) {
-    ++number;
-    auto steps = plan.steps_in(phase);
-    if (steps.empty()) {
-      continue;
-    }
+  for_each_phase(plan, [&](int number, Phase phase, const std::vector<const Step*>& steps) {
     std::string sql;
     for (const Step* step : steps) {
       sql += (sql.empty() ? "" : "\n") + render_step_sql(*step);
@@ -91,7 +86,7 @@ std::string forward_section(const Plan& plan) {
     sql.pop_back();  // the block's closing fence brings its own line break
     out += details(fmt::format("Phase {}/4: {} ({})", number, phase_name(phase), plural(steps.size(), "step")),
                    sql_block(sql));
-  }
+  });
   return out;
 }
 

@@ -3,6 +3,7 @@
 // Backfill steps are run in batches by `pgshift apply`; here they are a comment with the UPDATE template.
 #include <fmt/format.h>
 
+#include "planner/report/phases.hpp"
 #include "planner/report/render.hpp"
 #include "schema/sql_text.hpp"
 #include "util/strings.hpp"
@@ -121,18 +122,12 @@ std::string render_sql(const Plan& plan) {
   for (const auto& note : plan.notes) {
     out += "-- note: " + comment_text(note) + "\n";
   }
-  int number = 0;
-  for (Phase phase : k_all_phases) {
-    ++number;
-    auto steps = plan.steps_in(phase);
-    if (steps.empty()) {
-      continue;
-    }
+  for_each_phase(plan, [&](int number, Phase phase, const std::vector<const Step*>& steps) {
     out += fmt::format("\n-- ==== Phase {}/4: {} ({}) ====\n", number, phase_name(phase), plural(steps.size(), "step"));
     for (const Step* step : steps) {
       out += "\n" + render_step_sql(*step);
     }
-  }
+  });
   return out;
 }
 

@@ -2,6 +2,7 @@
 // non-empty phase its steps as `+`/`~`/`-` object: description, with hazards under each step.
 #include <fmt/format.h>
 
+#include "planner/report/phases.hpp"
 #include "planner/report/render.hpp"
 
 namespace pgshift::planner {
@@ -93,19 +94,13 @@ std::string render_text(const Plan& plan, const RenderOptions& options) {
     out = fmt::format("{}No changes.{} The database matches the desired schema.\n", p.bold, p.reset);
   } else {
     out = summary_line(plan, p);
-    int number = 0;
-    for (Phase phase : k_all_phases) {
-      ++number;
-      auto steps = plan.steps_in(phase);
-      if (steps.empty()) {
-        continue;
-      }
+    for_each_phase(plan, [&](int number, Phase phase, const std::vector<const Step*>& steps) {
       out += fmt::format("\n{}Phase {}/4: {}{} ({}; {})\n", p.bold, number, phase_name(phase), p.reset,
                          plural(steps.size(), "step"), phase_blurb(phase));
       for (const Step* step : steps) {
         render_step(out, *step, p);
       }
-    }
+    });
   }
   if (!plan.notes.empty()) {
     out += fmt::format("\n{}Notes:{}\n", p.bold, p.reset);
