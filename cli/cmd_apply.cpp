@@ -3,9 +3,8 @@
 // [--role NAME]... [--backup auto|always | --no-backup] [--backup-dir DIR] [--backup-scope database|tables]
 // [--backup-command CMD]`: plans (or reads a saved plan), shows it, asks, and applies it
 // (executor/apply.hpp), taking a verified backup first when a step deletes data, rewrites a table or
-// cannot be undone (executor/backup.hpp, docs/backups.md). A migration in flight for the same desired
+// cannot be undone (executor/backup/backup_policy.hpp, docs/backups.md). A migration in flight for the same desired
 // schema is continued from its saved plan.
-#include <unistd.h>
 
 #include <algorithm>
 #include <cstdlib>
@@ -15,16 +14,14 @@
 #include <sstream>
 
 #include "cli/commands.hpp"
-#include "cli/project.hpp"
-#include "cli/db_options.hpp"
-#include "cli/shadow.hpp"
-#include "cli/soft_drop.hpp"
+#include "cli/options.hpp"
+#include "cli/output.hpp"
 #include "executor/apply.hpp"
-#include "executor/event_text.hpp"
+#include "executor/backup/backup_policy.hpp"
 #include "executor/state.hpp"
 #include "introspect/introspect.hpp"
 #include "planner/planner.hpp"
-#include "planner/render.hpp"
+#include "planner/report/render.hpp"
 #include "schema/yaml_io.hpp"
 #include "util/error.hpp"
 #include "util/strings.hpp"
@@ -59,11 +56,6 @@ struct ApplyCliOptions {
   CLI::Option* batch_size_opt = nullptr;
 };
 
-bool use_color() {
-  const char* no_color = std::getenv("NO_COLOR");
-  return isatty(STDOUT_FILENO) == 1 && (no_color == nullptr || *no_color == '\0');
-}
-
 bool is_json_path(const std::string& path) {
   return path.size() > 5 && path.substr(path.size() - 5) == ".json";
 }
@@ -80,19 +72,6 @@ planner::Plan read_plan_file(const std::string& path) {
   } catch (const nlohmann::json::parse_error& e) {
     throw Error(path + ": not a plan: " + e.what(), {}, "write plan files with `pgshift plan -f SCHEMA -o plan.json`");
   }
-}
-
-
-// Asks on a terminal; refuses when stdin is not one. Returns false when the user says no.
-bool confirm(const std::string& question) {
-  if (isatty(STDIN_FILENO) != 1) {
-    throw Error("refusing to apply without confirmation: stdin is not a terminal", {},
-                "review the plan, then run again with --yes");
-  }
-  std::cout << question << " Only 'yes' will be accepted: " << std::flush;
-  std::string answer;
-  std::getline(std::cin, answer);
-  return util::trim(answer) == "yes";
 }
 
 struct Resolved {
@@ -175,6 +154,11 @@ executor::ApplyOptions apply_options(const ApplyCliOptions& o) {
   }
   a.batch_delay_ms = o.batch_delay_ms > 0 ? o.batch_delay_ms : p.batch_delay_ms.value_or(0);
   a.wait_for_quiet_s = o.wait_for_quiet_s;
+  return a;
+}
+
+executor::BackupPolicy backup_policy(const ApplyCliOptions& o) {
+  const Project& p = project();
   executor::BackupPolicy backup;
   backup.mode = o.no_backup            ? executor::BackupMode::never
                 : o.backup == "always" ? executor::BackupMode::always
@@ -184,12 +168,11 @@ executor::ApplyOptions apply_options(const ApplyCliOptions& o) {
   backup.options.pg_bin = pg_bin_dir();
   backup.options.scope = executor::parse_backup_scope(o.backup_scope).value_or(executor::BackupScope::database);
   backup.command = o.backup_command;
-  a.backup = std::move(backup);
-  return a;
+  return backup;
 }
 
 // One line under the plan: whether a backup comes first, and why.
-void print_backup_intent(const Resolved& r, const executor::ApplyOptions& a) {
+void print_backup_intent(const Resolved& r, const executor::BackupPolicy& policy, const executor::ApplyOptions& a) {
   const auto* states = r.in_flight && r.continuing ? &r.in_flight->steps : nullptr;
   if (states != nullptr && executor::has_backup(r.in_flight->summary.backup)) {
     std::cout << "\nBackup: migration " << r.in_flight->summary.id << " already has one ("
@@ -197,12 +180,12 @@ void print_backup_intent(const Resolved& r, const executor::ApplyOptions& a) {
     return;
   }
   auto reasons = executor::backup_reasons(r.plan, states, a.through);
-  if (a.backup->mode == executor::BackupMode::never) {
+  if (policy.mode == executor::BackupMode::never) {
     std::cout << "\nBackup: none (--no-backup)" << (reasons.empty() ? "" : ", although steps delete data") << ".\n";
-  } else if (a.backup->mode == executor::BackupMode::always || !reasons.empty()) {
+  } else if (policy.mode == executor::BackupMode::always || !reasons.empty()) {
     std::cout << "\nBackup: a verified pg_dump of the "
-              << (a.backup->options.scope == executor::BackupScope::tables ? "plan's tables" : "database")
-              << " into " << a.backup->options.dir.string() << " before the first step"
+              << (policy.options.scope == executor::BackupScope::tables ? "plan's tables" : "database")
+              << " into " << policy.options.dir.string() << " before the first step"
               << (reasons.empty() ? " (--backup always)" : " (steps delete data, rewrite tables or cannot be undone)")
               << ".\n";
   }
@@ -230,6 +213,8 @@ void run_apply(const ApplyCliOptions& given) {
                 o.file.empty() ? "or set `schema:` in pgshift.yaml" : "");
   }
   executor::ApplyOptions apply_opts = apply_options(o);
+  executor::BackupPolicy policy = backup_policy(o);
+  apply_opts.backup = std::make_shared<executor::BackupBeforeApply>(policy);
   auto conn = open_db(o.db);
   Resolved r = resolve_plan(*conn, o, apply_opts);
   print_expired_trash(*conn);
@@ -244,35 +229,30 @@ void run_apply(const ApplyCliOptions& given) {
               << " steps done) with its saved plan.\n\n";
   }
   std::cout << planner::render_text(r.plan, {.color = use_color()}) << std::flush;
-  print_backup_intent(r, apply_opts);
+  print_backup_intent(r, policy, apply_opts);
   executor::check_permissions(r.plan, r.in_flight && r.continuing ? &r.in_flight->steps : nullptr, apply_opts);
-  if (!o.yes && !confirm("\nApply this plan?")) {
-    std::cout << "Apply cancelled.\n";
-    set_exit_code(k_exit_error);
+  if (!confirmed(o.yes, {.question = "\nApply this plan?", .action = "apply",
+                         .hint = "review the plan, then run again with --yes", .cancelled = "Apply cancelled."})) {
     return;
   }
-  executor::EventPrinter printer(
-      isatty(STDOUT_FILENO) == 1, [](const std::string& text) { std::cout << text << std::flush; },
+  executor::ApplyResult result;
+  print_events(
+      [&](const executor::EventSink& sink) {
+        apply_opts.on_event = sink;
+        result = executor::apply(*conn, r.plan, apply_opts);
+      },
       apply_opts.max_lock_retries);
-  apply_opts.on_event = [&printer](const executor::Event& e) { printer(e); };
-  try {
-    auto result = executor::apply(*conn, r.plan, apply_opts);
-    printer.finish();
-    print_outcome(result);
-  } catch (...) {
-    printer.finish();
-    throw;
-  }
+  print_outcome(result);
   set_exit_code(k_exit_ok);
 }
+
+}  // namespace
 
 void setup_apply(CLI::App& app) {
   auto opts = std::make_shared<ApplyCliOptions>();
   CLI::App* cmd = app.add_subcommand("apply", "Apply the desired schema (or a saved plan) phase by phase, online");
   add_db_option(cmd, opts->db);
-  cmd->add_option("--version-schemas", opts->version_schemas,
-                  "OLD,NEW: also expose each changed table's old and new shape as views in these schemas until the "
-                  "drop phase (applications pick theirs with search_path); renames then copy nothing");
+  add_version_schemas_option(cmd, opts->version_schemas);
   cmd->add_option("-f,--file", opts->file, "Desired schema: a YAML file or a directory of them (or a plan .json)");
   cmd->add_option("plan", opts->plan_file, "A plan saved with `pgshift plan -o plan.json`");
   cmd->add_option("--through", opts->through, "Stop after this phase: add, backfill, switch or drop");
@@ -307,9 +287,5 @@ void setup_apply(CLI::App& app) {
   add_soft_drop_flag(cmd, opts->soft_drop);
   cmd->callback([opts] { run_apply(*opts); });
 }
-
-}  // namespace
-
-static Registration reg{"apply", 30, setup_apply};
 
 }  // namespace pgshift::cli

@@ -1,16 +1,15 @@
 // `pgshift backup [--db URL] [--backup-dir DIR]`: takes a verified backup of the whole database now,
-// the same one `pgshift apply` takes before a destructive step (executor/backup.hpp), outside any
+// the same one `pgshift apply` takes before a destructive step (executor/backup/backup.hpp), outside any
 // migration. Prints the dump's and the manifest's paths.
 #include <fmt/format.h>
-#include <unistd.h>
 
 #include <iostream>
 #include <memory>
 
 #include "cli/commands.hpp"
-#include "cli/db_options.hpp"
-#include "executor/backup.hpp"
-#include "executor/event_text.hpp"
+#include "cli/options.hpp"
+#include "cli/output.hpp"
+#include "executor/backup/backup.hpp"
 #include "executor/progress.hpp"
 
 namespace pgshift::cli {
@@ -28,17 +27,11 @@ void run_backup(const BackupCliOptions& o) {
   opts.dir = o.dir;
   opts.pg_bin = pg_bin_dir();
   auto conn = open_db(o.db);
-  executor::EventPrinter printer(isatty(STDOUT_FILENO) == 1,
-                                 [](const std::string& text) { std::cout << text << std::flush; });
-  opts.on_event = [&printer](const executor::Event& e) { printer(e); };
   executor::BackupResult b;
-  try {
+  print_events([&](const executor::EventSink& sink) {
+    opts.on_event = sink;
     b = executor::take_backup(*conn, opts);
-    printer.finish();
-  } catch (...) {
-    printer.finish();
-    throw;
-  }
+  });
   int64_t rows = 0;
   for (const auto& t : b.manifest.tables) {
     rows += t.rows;
@@ -50,6 +43,8 @@ void run_backup(const BackupCliOptions& o) {
   set_exit_code(k_exit_ok);
 }
 
+}  // namespace
+
 void setup_backup(CLI::App& app) {
   auto opts = std::make_shared<BackupCliOptions>();
   CLI::App* cmd = app.add_subcommand("backup", "Take a verified backup of the database now (pg_dump + manifest)");
@@ -57,9 +52,5 @@ void setup_backup(CLI::App& app) {
   cmd->add_option("--backup-dir", opts->dir, "Where backups go (default: .pgshift/backups)");
   cmd->callback([opts] { run_backup(*opts); });
 }
-
-}  // namespace
-
-static Registration reg{"backup", 56, setup_backup};
 
 }  // namespace pgshift::cli

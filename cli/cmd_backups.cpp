@@ -1,5 +1,5 @@
 // `pgshift backups [--backup-dir DIR] [--format text|json]`: the backups in the backup directory, from
-// their manifests, oldest first (executor/backup_manifest.hpp). No database connection.
+// their manifests, oldest first (executor/backup/backup_manifest.hpp). No database connection.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -7,8 +7,8 @@
 #include <memory>
 
 #include "cli/commands.hpp"
-#include "executor/backup.hpp"
-#include "executor/backup_manifest.hpp"
+#include "executor/backup/backup.hpp"
+#include "executor/backup/backup_manifest.hpp"
 #include "executor/progress.hpp"
 
 namespace pgshift::cli {
@@ -76,6 +76,8 @@ void run_backups(const BackupsCliOptions& o) {
   set_exit_code(k_exit_ok);
 }
 
+}  // namespace
+
 void setup_backups(CLI::App& app) {
   auto opts = std::make_shared<BackupsCliOptions>();
   CLI::App* cmd = app.add_subcommand("backups", "List the backups pgshift took (from their manifests)");
@@ -83,9 +85,5 @@ void setup_backups(CLI::App& app) {
   cmd->add_option("--format", opts->format, "Output format (default: text)")->check(CLI::IsMember({"text", "json"}));
   cmd->callback([opts] { run_backups(*opts); });
 }
-
-}  // namespace
-
-static Registration reg{"backups", 57, setup_backups};
 
 }  // namespace pgshift::cli

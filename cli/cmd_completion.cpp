@@ -129,7 +129,9 @@ fi
   return os.str();
 }
 
-void setup(CLI::App& app) {
+}  // namespace
+
+void setup_completion(CLI::App& app) {
   auto shell = std::make_shared<std::string>();
   CLI::App* cmd = app.add_subcommand("completion", "Print a shell completion script (bash or zsh)");
   cmd->add_option("shell", *shell, "bash or zsh")->required()->check(CLI::IsMember({"bash", "zsh"}));
@@ -141,9 +143,5 @@ void setup(CLI::App& app) {
     set_exit_code(k_exit_ok);
   });
 }
-
-}  // namespace
-
-static Registration reg{"completion", 90, setup};
 
 }  // namespace pgshift::cli

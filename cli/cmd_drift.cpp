@@ -3,20 +3,18 @@
 // Exit 0 when they match, 2 on drift, 1 on error. A migration in flight (executor state) is reported
 // as such, with exit 0 and no verdict, because between its phases the database is meant to differ;
 // --strict judges the differences anyway.
-#include <unistd.h>
 
 #include <cstdlib>
 #include <iostream>
 #include <memory>
 
 #include "cli/commands.hpp"
-#include "cli/project.hpp"
-#include "cli/db_options.hpp"
-#include "cli/shadow.hpp"
+#include "cli/options.hpp"
+#include "cli/output.hpp"
 #include "executor/state.hpp"
-#include "cli/soft_drop.hpp"
 #include "introspect/introspect.hpp"
 #include "planner/drift.hpp"
+#include "planner/report/render.hpp"
 #include "schema/yaml_io.hpp"
 
 namespace pgshift::cli {
@@ -30,11 +28,6 @@ struct DriftCliOptions {
   std::vector<std::string> ignore;
   bool strict = false;
 };
-
-bool use_color() {
-  const char* no_color = std::getenv("NO_COLOR");
-  return isatty(STDOUT_FILENO) == 1 && (no_color == nullptr || *no_color == '\0');
-}
 
 std::optional<planner::MigrationInFlight> migration_in_flight(pqxx::connection& conn) {
   auto in_flight = executor::status(conn).in_flight;
@@ -63,6 +56,8 @@ void run_drift(const DriftCliOptions& o) {
   set_exit_code(report.has_verdict() && report.drifted() ? k_exit_changes : k_exit_ok);
 }
 
+}  // namespace
+
 void setup_drift(CLI::App& app) {
   auto opts = std::make_shared<DriftCliOptions>();
   CLI::App* cmd = app.add_subcommand("drift", "Report how the live database differs from the desired schema");
@@ -75,9 +70,5 @@ void setup_drift(CLI::App& app) {
   cmd->add_flag("--strict", opts->strict, "Judge drift even while a migration is in flight");
   cmd->callback([opts] { run_drift(*opts); });
 }
-
-}  // namespace
-
-static Registration reg{"drift", 60, setup_drift};
 
 }  // namespace pgshift::cli

@@ -15,7 +15,7 @@
 #include <sstream>
 
 #include "cli/commands.hpp"
-#include "cli/project.hpp"
+#include "cli/options.hpp"
 #include "schema/yaml_io.hpp"
 #include "util/error.hpp"
 #include "util/strings.hpp"
@@ -158,6 +158,8 @@ void run_fmt(const FmtCliOptions& o) {
   set_exit_code(k_exit_ok);
 }
 
+}  // namespace
+
 void setup_fmt(CLI::App& app) {
   auto opts = std::make_shared<FmtCliOptions>();
   CLI::App* cmd = app.add_subcommand("fmt", "Rewrite schema files in canonical form (comments are not kept)");
@@ -166,9 +168,5 @@ void setup_fmt(CLI::App& app) {
   cmd->add_flag("--force", opts->force, "Rewrite files even when their comments would be lost");
   cmd->callback([opts] { run_fmt(*opts); });
 }
-
-}  // namespace
-
-static Registration reg{"fmt", 75, setup_fmt};
 
 }  // namespace pgshift::cli

@@ -5,7 +5,7 @@
 #include <memory>
 
 #include "cli/commands.hpp"
-#include "cli/db_options.hpp"
+#include "cli/options.hpp"
 #include "executor/state.hpp"
 
 namespace pgshift::cli {
@@ -38,6 +38,8 @@ void run_history(const HistoryCliOptions& o) {
   set_exit_code(k_exit_ok);
 }
 
+}  // namespace
+
 void setup_history(CLI::App& app) {
   auto opts = std::make_shared<HistoryCliOptions>();
   CLI::App* cmd = app.add_subcommand("history", "List the migrations applied to the database, newest first");
@@ -45,9 +47,5 @@ void setup_history(CLI::App& app) {
   cmd->add_option("-n,--limit", opts->limit, "How many (default: 20)")->check(CLI::PositiveNumber);
   cmd->callback([opts] { run_history(*opts); });
 }
-
-}  // namespace
-
-static Registration reg{"history", 55, setup_history};
 
 }  // namespace pgshift::cli

@@ -11,7 +11,7 @@
 #include <memory>
 
 #include "cli/commands.hpp"
-#include "cli/db_options.hpp"
+#include "cli/options.hpp"
 #include "introspect/introspect.hpp"
 #include "schema/yaml_io.hpp"
 #include "util/error.hpp"
@@ -119,7 +119,9 @@ void run_init(const InitCliOptions& o) {
   set_exit_code(k_exit_ok);
 }
 
-void setup(CLI::App& app) {
+}  // namespace
+
+void setup_init(CLI::App& app) {
   auto opts = std::make_shared<InitCliOptions>();
   CLI::App* cmd = app.add_subcommand(
       "init", "Write a starter pgshift.yaml and, from a database, the schema directory (one file per table)");
@@ -128,9 +130,5 @@ void setup(CLI::App& app) {
   cmd->add_flag("--force", opts->force, "Overwrite pgshift.yaml and files in the schema directory");
   cmd->callback([opts] { run_init(*opts); });
 }
-
-}  // namespace
-
-static pgshift::cli::Registration reg{"init", 5, setup};
 
 }  // namespace pgshift::cli

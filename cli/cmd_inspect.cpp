@@ -9,7 +9,7 @@
 #include <memory>
 
 #include "cli/commands.hpp"
-#include "cli/db_options.hpp"
+#include "cli/options.hpp"
 #include "introspect/introspect.hpp"
 #include "schema/yaml_io.hpp"
 #include "util/error.hpp"
@@ -49,6 +49,8 @@ void run_inspect(const InspectCliOptions& o) {
   set_exit_code(k_exit_ok);
 }
 
+}  // namespace
+
 void setup_inspect(CLI::App& app) {
   auto opts = std::make_shared<InspectCliOptions>();
   CLI::App* cmd = app.add_subcommand("inspect", "Write the live database's schema as YAML");
@@ -59,9 +61,5 @@ void setup_inspect(CLI::App& app) {
   cmd->add_option("--role", opts->roles, "Read grants to this role (repeatable; 'public' for PUBLIC; default: none)");
   cmd->callback([opts] { run_inspect(*opts); });
 }
-
-}  // namespace
-
-static Registration reg{"inspect", 10, setup_inspect};
 
 }  // namespace pgshift::cli

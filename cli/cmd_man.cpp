@@ -89,7 +89,9 @@ std::string man_page(const CLI::App& root) {
   return os.str();
 }
 
-void setup(CLI::App& app) {
+}  // namespace
+
+void setup_man(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand("man", "Print the pgshift(1) man page (troff), generated from the help text");
   CLI::App* root = &app;
   cmd->callback([root] {
@@ -97,9 +99,5 @@ void setup(CLI::App& app) {
     set_exit_code(k_exit_ok);
   });
 }
-
-}  // namespace
-
-static Registration reg{"man", 95, setup};
 
 }  // namespace pgshift::cli

@@ -1,7 +1,6 @@
 // `pgshift plan [--db URL] -f FILE|DIR [-o plan.json] [--format text|sql|json|markdown|dot]
 // [--detailed-exitcode] [--role NAME]...`: loads the desired schema, reads the live one, and prints the
 // plan between them (docs/plan-format.md); -o also writes the JSON plan that `apply` reads.
-#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -13,13 +12,11 @@
 #include <memory>
 
 #include "cli/commands.hpp"
-#include "cli/project.hpp"
-#include "cli/db_options.hpp"
-#include "cli/shadow.hpp"
-#include "cli/soft_drop.hpp"
+#include "cli/options.hpp"
+#include "cli/output.hpp"
 #include "introspect/introspect.hpp"
 #include "planner/planner.hpp"
-#include "planner/render.hpp"
+#include "planner/report/render.hpp"
 #include "schema/yaml_io.hpp"
 #include "util/error.hpp"
 
@@ -40,10 +37,6 @@ struct PlanCliOptions {
 
 // Row estimates and on-disk sizes of user tables, for hazard messages ("~2.1M rows, 480 MB").
 // reltuples is -1 for a table never vacuumed or analyzed; that reads as 0 rows.
-bool use_color() {
-  const char* no_color = std::getenv("NO_COLOR");
-  return isatty(STDOUT_FILENO) == 1 && (no_color == nullptr || *no_color == '\0');
-}
 
 // Writes through a temporary file and a rename, so a reader never sees half a plan.
 void write_file_atomically(const std::filesystem::path& path, const std::string& content) {
@@ -96,13 +89,13 @@ void run_plan(const PlanCliOptions& o) {
   set_exit_code(o.detailed_exitcode && !plan.empty() ? k_exit_changes : k_exit_ok);
 }
 
+}  // namespace
+
 void setup_plan(CLI::App& app) {
   auto opts = std::make_shared<PlanCliOptions>();
   CLI::App* cmd = app.add_subcommand("plan", "Show the steps that take the database to the desired schema");
   add_db_option(cmd, opts->db);
-  cmd->add_option("--version-schemas", opts->version_schemas,
-                  "OLD,NEW: also expose each changed table's old and new shape as views in these schemas until the "
-                  "drop phase (applications pick theirs with search_path); renames then copy nothing");
+  add_version_schemas_option(cmd, opts->version_schemas);
   cmd->add_option("-f,--file", opts->file, "Desired schema: a YAML file or a directory of them (default: `schema:` of pgshift.yaml)");
   cmd->add_option("-o,--out", opts->output, "Also write the plan as JSON to this file (for `pgshift apply`)");
   cmd->add_option("--format", opts->format, "Output format (default: text)")
@@ -113,9 +106,5 @@ void setup_plan(CLI::App& app) {
   add_soft_drop_flag(cmd, opts->soft_drop);
   cmd->callback([opts] { run_plan(*opts); });
 }
-
-}  // namespace
-
-static Registration reg{"plan", 20, setup_plan};
 
 }  // namespace pgshift::cli

@@ -1,7 +1,6 @@
 // `pgshift purge [--db URL] [--all] [--yes] [--lock-timeout MS]`: drops the soft-dropped tables and
 // columns (pgshift.trash, docs/soft-drop.md) past their retention, or all of them with --all, and
 // prints what it removed and the space freed. A purged object can no longer be restored by rollback.
-#include <unistd.h>
 
 #include <fmt/format.h>
 
@@ -9,7 +8,8 @@
 #include <memory>
 
 #include "cli/commands.hpp"
-#include "cli/db_options.hpp"
+#include "cli/options.hpp"
+#include "cli/output.hpp"
 #include "executor/trash.hpp"
 #include "util/error.hpp"
 #include "util/strings.hpp"
@@ -32,16 +32,6 @@ void print_entries(const std::vector<executor::TrashEntry>& entries) {
   }
 }
 
-bool confirmed() {
-  if (isatty(STDIN_FILENO) != 1) {
-    throw Error("refusing to purge without confirmation: stdin is not a terminal", {}, "run again with --yes");
-  }
-  std::cout << "Drop these for good? Only 'yes' will be accepted: " << std::flush;
-  std::string answer;
-  std::getline(std::cin, answer);
-  return util::trim(answer) == "yes";
-}
-
 void run_purge(const PurgeCliOptions& o) {
   auto conn = open_db(o.db);
   std::vector<executor::TrashEntry> due;
@@ -57,9 +47,8 @@ void run_purge(const PurgeCliOptions& o) {
   }
   std::cout << "To purge (rollback can no longer restore them):\n";
   print_entries(due);
-  if (!o.yes && !confirmed()) {
-    std::cout << "Purge cancelled.\n";
-    set_exit_code(k_exit_error);
+  if (!confirmed(o.yes, {.question = "Drop these for good?", .action = "purge", .hint = "run again with --yes",
+                         .cancelled = "Purge cancelled."})) {
     return;
   }
   auto removed = executor::purge_trash(*conn, o.all, o.lock_timeout_ms);
@@ -72,6 +61,8 @@ void run_purge(const PurgeCliOptions& o) {
   set_exit_code(k_exit_ok);
 }
 
+}  // namespace
+
 void setup_purge(CLI::App& app) {
   auto opts = std::make_shared<PurgeCliOptions>();
   CLI::App* cmd = app.add_subcommand("purge", "Drop soft-dropped tables and columns past their retention");
@@ -82,9 +73,5 @@ void setup_purge(CLI::App& app) {
       ->check(CLI::PositiveNumber);
   cmd->callback([opts] { run_purge(*opts); });
 }
-
-}  // namespace
-
-static Registration reg{"purge", 45, setup_purge};
 
 }  // namespace pgshift::cli

@@ -1,20 +1,19 @@
 // `pgshift restore BACKUP [--db URL] [--into NAME | --in-place [--yes]]`: restores a backup pgshift took
 // (its .dump or its .json manifest) into a new database on the server of --db, or in place into the
 // database it came from, then checks every table's row count against the manifest
-// (executor/restore.hpp, docs/backups.md).
+// (executor/backup/restore.hpp, docs/backups.md).
 #include <fmt/format.h>
-#include <unistd.h>
 
 #include <iostream>
 #include <memory>
 
 #include "cli/commands.hpp"
-#include "cli/db_options.hpp"
-#include "executor/backup_manifest.hpp"
+#include "cli/options.hpp"
+#include "cli/output.hpp"
+#include "executor/backup/backup_manifest.hpp"
 #include "executor/connection.hpp"
-#include "executor/event_text.hpp"
 #include "executor/progress.hpp"
-#include "executor/restore.hpp"
+#include "executor/backup/restore.hpp"
 #include "util/error.hpp"
 #include "util/strings.hpp"
 
@@ -30,18 +29,6 @@ struct RestoreCliOptions {
   bool yes = false;
 };
 
-// Asks on a terminal; refuses when stdin is not one. Returns false when the user says no.
-bool confirm(const std::string& question) {
-  if (isatty(STDIN_FILENO) != 1) {
-    throw Error("refusing to restore in place without confirmation: stdin is not a terminal", {},
-                "it replaces the objects in the backup, with their rows; run again with --yes");
-  }
-  std::cout << question << " Only 'yes' will be accepted: " << std::flush;
-  std::string answer;
-  std::getline(std::cin, answer);
-  return util::trim(answer) == "yes";
-}
-
 void run_restore(const RestoreCliOptions& o) {
   executor::BackupEntry backup = executor::find_backup(o.backup);
   const auto& m = backup.manifest;
@@ -53,9 +40,9 @@ void run_restore(const RestoreCliOptions& o) {
   if (o.in_place) {
     std::cout << "Restoring in place into \"" << conn->dbname()
               << "\": every object in the backup is dropped and recreated with the rows it had then.\n";
-    if (!o.yes && !confirm("Restore in place?")) {
-      std::cout << "Restore cancelled.\n";
-      set_exit_code(k_exit_error);
+    if (!confirmed(o.yes, {.question = "Restore in place?", .action = "restore in place",
+                           .hint = "it replaces the objects in the backup, with their rows; run again with --yes",
+                           .cancelled = "Restore cancelled."})) {
       return;
     }
   }
@@ -66,17 +53,11 @@ void run_restore(const RestoreCliOptions& o) {
   if (!o.into.empty()) {
     opts.into = o.into;
   }
-  executor::EventPrinter printer(isatty(STDOUT_FILENO) == 1,
-                                 [](const std::string& text) { std::cout << text << std::flush; });
-  opts.on_event = [&printer](const executor::Event& e) { printer(e); };
   executor::RestoreResult result;
-  try {
+  print_events([&](const executor::EventSink& sink) {
+    opts.on_event = sink;
     result = executor::restore(*conn, backup, opts);
-    printer.finish();
-  } catch (...) {
-    printer.finish();
-    throw;
-  }
+  });
   std::cout << fmt::format("Restored into database \"{}\" in {:.1f} s: {} table(s), {} rows, row counts match the "
                            "manifest.\n",
                            result.database, result.elapsed_s, result.tables, executor::group_thousands(result.rows));
@@ -85,6 +66,8 @@ void run_restore(const RestoreCliOptions& o) {
   }
   set_exit_code(k_exit_ok);
 }
+
+}  // namespace
 
 void setup_restore(CLI::App& app) {
   auto opts = std::make_shared<RestoreCliOptions>();
@@ -100,9 +83,5 @@ void setup_restore(CLI::App& app) {
   cmd->add_flag("-y,--yes", opts->yes, "Restore in place without asking (required when stdin is not a terminal)");
   cmd->callback([opts] { run_restore(*opts); });
 }
-
-}  // namespace
-
-static Registration reg{"restore", 58, setup_restore};
 
 }  // namespace pgshift::cli

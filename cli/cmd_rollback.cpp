@@ -1,15 +1,14 @@
 // `pgshift rollback [--db URL] [--to PHASE] [--yes] [--allow-hazards LIST|all] [--lock-timeout MS]
 // [--statement-timeout MS] [--wait-for-quiet S]`: undoes the migration in flight (or the last completed
 // one) newest step first, keeping the phases up to --to (executor/rollback.hpp).
-#include <unistd.h>
 
 #include <iostream>
 #include <memory>
 
 #include "cli/commands.hpp"
-#include "cli/db_options.hpp"
+#include "cli/options.hpp"
+#include "cli/output.hpp"
 #include "executor/apply.hpp"
-#include "executor/event_text.hpp"
 #include "executor/rollback.hpp"
 #include "executor/state.hpp"
 #include "util/error.hpp"
@@ -30,17 +29,6 @@ struct RollbackCliOptions {
   CLI::Option* lock_timeout = nullptr;
   CLI::Option* statement_timeout = nullptr;
 };
-
-bool confirm(const std::string& question) {
-  if (isatty(STDIN_FILENO) != 1) {
-    throw Error("refusing to roll back without confirmation: stdin is not a terminal", {},
-                "review what will be undone (`pgshift status`), then run again with --yes");
-  }
-  std::cout << question << " Only 'yes' will be accepted: " << std::flush;
-  std::string answer;
-  std::getline(std::cin, answer);
-  return util::trim(answer) == "yes";
-}
 
 std::string first_line(const std::string& text) {
   std::string line = util::trim(text.substr(0, text.find('\n')));
@@ -96,23 +84,18 @@ void run_rollback(const RollbackCliOptions& o) {
   }
   print_preview(*m, targets);
   executor::check_irreversible(m->plan, targets, opts);
-  if (!o.yes && !confirm("\nRoll back these steps?")) {
-    std::cout << "Rollback cancelled.\n";
-    set_exit_code(k_exit_error);
+  if (!confirmed(o.yes, {.question = "\nRoll back these steps?", .action = "roll back",
+                         .hint = "review what will be undone (`pgshift status`), then run again with --yes",
+                         .cancelled = "Rollback cancelled."})) {
     return;
   }
-  executor::EventPrinter printer(
-      isatty(STDOUT_FILENO) == 1, [](const std::string& text) { std::cout << text << std::flush; },
-      opts.max_lock_retries);
-  opts.on_event = [&printer](const executor::Event& e) { printer(e); };
   executor::RollbackResult result;
-  try {
-    result = executor::rollback(*conn, opts);
-    printer.finish();
-  } catch (...) {
-    printer.finish();
-    throw;
-  }
+  print_events(
+      [&](const executor::EventSink& sink) {
+        opts.on_event = sink;
+        result = executor::rollback(*conn, opts);
+      },
+      opts.max_lock_retries);
   if (result.rolled_back) {
     std::cout << "Migration " << result.migration_id << " rolled back: " << result.steps_reverted
               << " step(s) undone.\n";
@@ -126,6 +109,8 @@ void run_rollback(const RollbackCliOptions& o) {
   }
   set_exit_code(k_exit_ok);
 }
+
+}  // namespace
 
 void setup_rollback(CLI::App& app) {
   auto opts = std::make_shared<RollbackCliOptions>();
@@ -144,9 +129,5 @@ void setup_rollback(CLI::App& app) {
       ->check(CLI::NonNegativeNumber);
   cmd->callback([opts] { run_rollback(*opts); });
 }
-
-}  // namespace
-
-static Registration reg{"rollback", 40, setup_rollback};
 
 }  // namespace pgshift::cli

@@ -1,11 +1,11 @@
-// `pgshift sandbox start|url|stop|destroy`: a throwaway local PostgreSQL 15 cluster (executor/sandbox.hpp).
+// `pgshift sandbox start|url|stop|destroy`: a throwaway local PostgreSQL 15 cluster (executor/sandbox/sandbox.hpp).
 // `start` prints only the URL on stdout, so `export DATABASE_URL=$(pgshift sandbox start)` works;
 // progress goes to stderr.
 #include <iostream>
 #include <memory>
 
 #include "cli/commands.hpp"
-#include "executor/sandbox.hpp"
+#include "executor/sandbox/sandbox.hpp"
 
 namespace pgshift::cli {
 
@@ -43,6 +43,8 @@ CLI::App* add_action(CLI::App* parent, const char* name, const char* help, std::
   return cmd;
 }
 
+}  // namespace
+
 void setup_sandbox(CLI::App& app) {
   auto opts = std::make_shared<SandboxCliOptions>();
   CLI::App* sandbox = app.add_subcommand("sandbox", "A throwaway local PostgreSQL 15 server for trying pgshift");
@@ -54,9 +56,5 @@ void setup_sandbox(CLI::App& app) {
   add_action(sandbox, "stop", "Stop the sandbox server", opts, run_sandbox_stop);
   add_action(sandbox, "destroy", "Stop the sandbox and delete its files", opts, run_sandbox_destroy);
 }
-
-const Registration k_registration{"sandbox", 90, setup_sandbox};
-
-}  // namespace
 
 }  // namespace pgshift::cli

@@ -4,7 +4,7 @@
 #include <memory>
 
 #include "cli/commands.hpp"
-#include "cli/db_options.hpp"
+#include "cli/options.hpp"
 #include "executor/progress.hpp"
 #include "executor/state.hpp"
 
@@ -85,15 +85,13 @@ void run_status(const StatusCliOptions& o) {
   set_exit_code(k_exit_ok);
 }
 
+}  // namespace
+
 void setup_status(CLI::App& app) {
   auto opts = std::make_shared<StatusCliOptions>();
   CLI::App* cmd = app.add_subcommand("status", "Show the migration in flight and where it stands");
   add_db_option(cmd, opts->db);
   cmd->callback([opts] { run_status(*opts); });
 }
-
-}  // namespace
-
-static Registration reg{"status", 50, setup_status};
 
 }  // namespace pgshift::cli

@@ -6,7 +6,7 @@
 #include <memory>
 
 #include "cli/commands.hpp"
-#include "cli/project.hpp"
+#include "cli/options.hpp"
 #include "schema/yaml_io.hpp"
 
 namespace pgshift::cli {
@@ -42,15 +42,13 @@ void run_validate(const ValidateCliOptions& o) {
   set_exit_code(k_exit_ok);
 }
 
+}  // namespace
+
 void setup_validate(CLI::App& app) {
   auto opts = std::make_shared<ValidateCliOptions>();
   CLI::App* cmd = app.add_subcommand("validate", "Check schema files offline (no database)");
   cmd->add_option("-f,--file", opts->file, "A YAML file or a directory of them (default: `schema:` of pgshift.yaml)");
   cmd->callback([opts] { run_validate(*opts); });
 }
-
-}  // namespace
-
-static Registration reg{"validate", 70, setup_validate};
 
 }  // namespace pgshift::cli

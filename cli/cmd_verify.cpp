@@ -1,6 +1,6 @@
 // `pgshift verify [--db URL] (-f FILE|DIR | PLAN.json) [--scratch-url URL] [--sample-rows N]
 // [--queries FILE] [--format text|markdown|json] [--allow-hazards LIST|all] [--role NAME]...`: proves the
-// plan on a scratch copy of the database (executor/verify.hpp): applies it phase by phase, rolls it
+// plan on a scratch copy of the database (executor/scratch/verify.hpp): applies it phase by phase, rolls it
 // back from every phase, compares schema and sampled data, and drops the copy, also on Ctrl-C.
 // Exit 0 when proven, 1 when not (or on an error), 130 when interrupted.
 #include <signal.h>
@@ -16,13 +16,11 @@
 #include <thread>
 
 #include "cli/commands.hpp"
-#include "cli/project.hpp"
-#include "cli/db_options.hpp"
-#include "cli/shadow.hpp"
+#include "cli/options.hpp"
 #include "executor/apply.hpp"
 #include "executor/sql_kind.hpp"
-#include "executor/verify.hpp"
-#include "planner/render.hpp"
+#include "executor/scratch/verify.hpp"
+#include "planner/report/render.hpp"
 #include "util/error.hpp"
 
 namespace pgshift::cli {
@@ -167,6 +165,8 @@ void run_verify(const VerifyCliOptions& o) {
   set_exit_code(report.proven ? k_exit_ok : k_exit_error);
 }
 
+}  // namespace
+
 void setup_verify(CLI::App& app) {
   auto opts = std::make_shared<VerifyCliOptions>();
   CLI::App* cmd = app.add_subcommand("verify", "Prove a plan on a scratch copy: apply, roll back from every phase, compare");
@@ -185,9 +185,5 @@ void setup_verify(CLI::App& app) {
   cmd->add_option("--role", opts->roles, "Also manage grants to this role (as given to `pgshift plan`)");
   cmd->callback([opts] { run_verify(*opts); });
 }
-
-}  // namespace
-
-static Registration reg{"verify", 35, setup_verify};
 
 }  // namespace pgshift::cli

@@ -1,4 +1,4 @@
-// pgshift's entry point: builds the CLI from the registered subcommands, runs one, and is the single
+// pgshift's entry point: builds the CLI from the table of subcommands, runs one, and is the single
 // place where errors are caught and printed.
 #include <algorithm>
 #include <cstdio>
@@ -15,16 +15,22 @@
 
 namespace pgshift::cli {
 
-std::vector<RegisteredCommand>& registry() {
-  static std::vector<RegisteredCommand> commands;
-  return commands;
-}
-
-Registration::Registration(std::string name, int order, SetupFn setup) {
-  registry().push_back({std::move(name), order, std::move(setup)});
-}
-
 namespace {
+
+// Every subcommand, in the order `pgshift --help`, the man page and completion list them.
+struct Command {
+  const char* name;
+  void (*setup)(CLI::App& app);
+};
+constexpr Command k_commands[] = {
+    {"init", setup_init},         {"inspect", setup_inspect},   {"plan", setup_plan},
+    {"apply", setup_apply},       {"verify", setup_verify},     {"rollback", setup_rollback},
+    {"purge", setup_purge},       {"status", setup_status},     {"history", setup_history},
+    {"backup", setup_backup},     {"backups", setup_backups},   {"restore", setup_restore},
+    {"drift", setup_drift},       {"validate", setup_validate}, {"fmt", setup_fmt},
+    {"sandbox", setup_sandbox},   {"completion", setup_completion}, {"man", setup_man},
+};
+
 int g_exit_code = k_exit_ok;
 
 std::vector<std::string> command_names(const CLI::App& app) {
@@ -81,9 +87,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("pgshift ") + PGSHIFT_VERSION);
   app.require_subcommand(1);
   app.fallthrough(false);
-  auto& commands = cli::registry();
-  std::sort(commands.begin(), commands.end(), [](const auto& a, const auto& b) { return a.order < b.order; });
-  for (auto& c : commands) c.setup(app);
+  for (const auto& c : cli::k_commands) c.setup(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

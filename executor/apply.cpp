@@ -241,58 +241,6 @@ void run_prechecks(pqxx::connection& conn, const planner::Plan& plan, const std:
   }
 }
 
-namespace {
-
-// Step 6 of apply: the backup the policy asks for, before anything is written. Returns what to record
-// on the migration row (nullopt: nothing), and the backup taken in `taken`.
-std::optional<nlohmann::json> backup_first(pqxx::connection& conn, const planner::Plan& plan, const Migration* in_flight,
-                                           const ApplyOptions& opts, std::optional<BackupResult>& taken) {
-  const BackupPolicy& policy = *opts.backup;
-  auto reasons = backup_reasons(plan, in_flight ? &in_flight->steps : nullptr, opts.through);
-  if (in_flight && has_backup(in_flight->summary.backup)) {
-    emit(opts, {.kind = EventKind::info,
-                .message = fmt::format("backup: migration {} already has one: {}", in_flight->summary.id,
-                                       in_flight->summary.backup->value("file", ""))});
-    return std::nullopt;
-  }
-  if (policy.mode == BackupMode::never) {
-    emit(opts, {.kind = reasons.empty() ? EventKind::info : EventKind::warning,
-                .message = reasons.empty() ? "backup: skipped (--no-backup)"
-                                           : "no backup taken (--no-backup), although these steps delete data, "
-                                             "rewrite tables or cannot be undone:\n    " +
-                                                 util::join(reasons, "\n    ")});
-    return skipped_backup_record("--no-backup");
-  }
-  if (policy.mode == BackupMode::automatic && reasons.empty()) {
-    return std::nullopt;
-  }
-  emit(opts, {.kind = EventKind::info,
-              .message = reasons.empty() || policy.mode == BackupMode::always
-                             ? "backup: taking a verified backup first (--backup always)"
-                             : "backup: taking a verified backup first, because of:\n    " + util::join(reasons, "\n    ")});
-  BackupOptions bo = policy.options;
-  bo.tables = tables_of(plan, opts);
-  bo.migration_id = in_flight ? std::optional<int64_t>(in_flight->summary.id) : std::nullopt;
-  bo.plan_fingerprint = plan.desired_fingerprint;
-  bo.on_event = opts.on_event;
-  taken = take_backup(conn, bo);
-  const auto& m = taken->manifest;
-  int64_t rows = 0;
-  for (const auto& t : m.tables) {
-    rows += t.rows;
-  }
-  emit(opts, {.kind = EventKind::info,
-              .message = fmt::format("backup: verified {} ({}, sha256 {}, {} table(s), {} rows) in {:.2f} s",
-                                     taken->dump_path.string(), format_bytes(m.size_bytes), m.sha256.substr(0, 16),
-                                     m.tables.size(), group_thousands(rows), m.dump_s + m.verify_s)});
-  if (!policy.command.empty()) {
-    run_backup_command(policy.command, *taken, opts.on_event);
-  }
-  return backup_record(*taken);
-}
-
-}  // namespace
-
 ApplyResult apply(pqxx::connection& conn, const planner::Plan& plan, const ApplyOptions& opts) {
   ApplyResult result;
   if (plan.empty()) {
@@ -314,7 +262,11 @@ ApplyResult apply(pqxx::connection& conn, const planner::Plan& plan, const Apply
   run_prechecks(conn, run_plan, in_flight ? &in_flight->steps : nullptr, opts);
   std::optional<nlohmann::json> backup;
   if (opts.backup) {
-    backup = backup_first(conn, run_plan, in_flight ? &*in_flight : nullptr, opts, result.backup);
+    backup = opts.backup->take(conn, {.plan = run_plan,
+                                      .in_flight = in_flight ? &*in_flight : nullptr,
+                                      .tables = tables_of(run_plan, opts),
+                                      .through = opts.through,
+                                      .on_event = opts.on_event});
   }
 
   std::vector<StepState> states(run_plan.steps.size());
@@ -343,8 +295,8 @@ ApplyResult apply(pqxx::connection& conn, const planner::Plan& plan, const Apply
       }
     });
     emit(opts, {.kind = EventKind::info, .message = fmt::format("started migration {}", result.migration_id)});
-    if (result.backup) {
-      record_migration_id(*result.backup, result.migration_id);
+    if (opts.backup) {
+      opts.backup->migration_created(result.migration_id);
     }
   }
 

@@ -4,18 +4,40 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <pqxx/pqxx>
 #include <set>
 #include <string>
 
-#include "executor/backup.hpp"
 #include "executor/events.hpp"
 #include "executor/state.hpp"
 #include "executor/step_error.hpp"
 #include "planner/plan.hpp"
 
 namespace pgshift::executor {
+
+// What apply hands the backup it takes before its first step.
+struct BackupRequest {
+  const planner::Plan& plan;                // the plan to run (a continued migration's saved one)
+  const Migration* in_flight = nullptr;     // the migration continued, or null
+  std::set<std::string> tables;             // the tables the steps to run touch, unquoted "schema.name"
+  std::optional<planner::Phase> through;
+  const EventSink& on_event;
+};
+
+// The backup apply takes before anything is written (executor/backup's BackupBeforeApply implements
+// it from a BackupPolicy; apply itself never runs pg_dump).
+class BackupFirst {
+ public:
+  virtual ~BackupFirst() = default;
+  // Called after the checks and prechecks, before the state schema or the migration row is written.
+  // Returns what to record on the migration row (nullopt: nothing). Throwing stops the apply.
+  virtual std::optional<nlohmann::json> take(pqxx::connection& conn, const BackupRequest& request) = 0;
+  // Called once a new migration row exists, with its id.
+  virtual void migration_created(int64_t migration_id) = 0;
+};
 
 struct ApplyOptions {
   std::optional<planner::Phase> through;          // stop after this phase; nullopt = all phases
@@ -27,11 +49,11 @@ struct ApplyOptions {
   int max_lock_retries = 8;                       // retries of a step or batch after 55P03 / 40P01
   int wait_for_quiet_s = 0;                       // preflight: wait this long for blocking sessions
   EventSink on_event;                             // may be empty
-  // nullopt: no backup and nothing recorded about one (library callers, tests). Else, before the
-  // first step: BackupMode::automatic backs up when backup_reasons() finds a step, always backs up,
-  // never records the skip on the migration. A migration continued that already has a backup
-  // takes no other.
-  std::optional<BackupPolicy> backup;
+  // null: no backup and nothing recorded about one (library callers, tests). Else asked before the
+  // first step (executor/backup/backup_policy.hpp: BackupMode::automatic backs up when
+  // backup_reasons() finds a step, always backs up, never records the skip on the migration; a
+  // migration continued that already has a backup takes no other).
+  std::shared_ptr<BackupFirst> backup;
   // Test seam, called before each step that is about to run: returning false throws Interrupted
   // (a simulated crash: nothing more is written). May be empty.
   std::function<bool(const std::string& step_id)> before_step;
@@ -46,7 +68,6 @@ struct ApplyResult {
   int steps_run = 0;                         // steps run by this call (including ones recognised as already done)
   int steps_skipped = 0;                     // done before this call
   int steps_remaining = 0;                   // left for a later apply (past `through`)
-  std::optional<BackupResult> backup;        // the backup this call took
 };
 
 // Applies `plan`. In order:
@@ -59,7 +80,7 @@ struct ApplyResult {
 //  4. refuses, before any step, when a step still to run has a hazard needing permission
 //     (planner::hazard_needs_permission) that is not in allowed_hazards, naming every such step;
 //  5. preflight (preflight.hpp) and the steps' read-only prechecks;
-//  6. the backup options.backup asks for (backup.hpp), and its --backup-command: a failure throws
+//  6. the backup options.backup asks for (executor/backup), and its --backup-command: a failure throws
 //     pgshift::Error before anything is written (no state schema, no migration row);
 //  7. creates the state schema on first use and records the migration, with its backup record;
 //  8. runs each step not done whose phase is at or before `through`: transactional steps in their own

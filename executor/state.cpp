@@ -4,7 +4,7 @@
 
 #include <fmt/format.h>
 
-#include "planner/render.hpp"
+#include "planner/report/render.hpp"
 #include "util/error.hpp"
 
 namespace pgshift::executor {
@@ -46,7 +46,7 @@ INSERT INTO pgshift.state_version (version) VALUES (1);
 )sql";
 
 // Additive within version 1: soft-dropped objects, one row per table or column a step moved aside.
-// The steps insert and delete their rows (planner/ops/soft_drop.cpp); `pgshift purge` removes both.
+// The steps insert and delete their rows (planner/recipes/soft_drop.cpp); `pgshift purge` removes both.
 constexpr const char* k_create_trash = R"sql(
 CREATE TABLE IF NOT EXISTS pgshift.trash (
   id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,

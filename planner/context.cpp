@@ -2,6 +2,12 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <regex>
+
+#include "schema/expr.hpp"
+#include "util/strings.hpp"
+
 namespace pgshift::planner {
 
 PlannedStep& PlanContext::add(Phase phase, int priority, Step step) {
@@ -31,10 +37,6 @@ std::string PlanContext::size_note(const schema::QualifiedName& table) const {
   return mb >= 1 ? fmt::format(" ({}, {:.0f} MB)", r, mb) : fmt::format(" ({})", r);
 }
 
-std::string key_table(const schema::QualifiedName& t) { return "table:" + t.display(); }
-std::string key_column(const schema::QualifiedName& t, const std::string& c) { return "column:" + t.display() + "." + c; }
-std::string key_type(const schema::QualifiedName& t) { return "type:" + t.display(); }
-std::string key_view(const schema::QualifiedName& v) { return "view:" + v.display(); }
 
 std::string key_for_type_name(const std::string& canonical_type, const schema::Database& db) {
   std::string t = canonical_type;
@@ -65,8 +67,79 @@ std::string key_for_type_name(const std::string& canonical_type, const schema::D
   auto it = db.schemas.find(schema_name);
   if (it == db.schemas.end()) return "";
   const auto& s = it->second;
-  if (s.enums.count(name) || s.domains.count(name) || s.types.count(name)) return key_type({schema_name, name});
+  if (s.enums.count(name) || s.domains.count(name) || s.types.count(name)) return keys::type({schema_name, name});
   return "";
+}
+
+Step make_step(std::string id, char change, std::string object, std::string description, std::string forward,
+               std::optional<std::string> reverse, std::string lock) {
+  Step s;
+  s.id = std::move(id);
+  s.change = change;
+  s.object = std::move(object);
+  s.description = std::move(description);
+  s.forward_sql = std::move(forward);
+  s.reverse_sql = std::move(reverse);
+  s.lock = std::move(lock);
+  return s;
+}
+
+std::set<std::string> sequences_used(const schema::Database& db, const schema::Table& t) {
+  std::set<std::string> out;
+  static const std::regex nextval_re(R"(nextval\('([^']+)')");
+  for (const auto& c : t.columns) {
+    if (!c.default_value) continue;
+    std::smatch m;
+    if (std::regex_search(c.default_value->canonical, m, nextval_re)) {
+      std::string name = m[1].str();
+      auto dot = name.find('.');
+      out.insert(keys::sequence(dot == std::string::npos ? schema::QualifiedName{t.name.schema, name}
+                                                         : schema::QualifiedName{name.substr(0, dot), name.substr(dot + 1)}));
+    }
+  }
+  for (const auto& [sn, s] : db.schemas) {
+    for (const auto& [qn, seq] : s.sequences) {
+      if (!seq.owned_by) continue;
+      const std::string& o = *seq.owned_by;
+      if (util::starts_with(o, t.name.name + ".") || util::starts_with(o, t.name.display() + ".")) {
+        out.insert(keys::sequence(seq.name));
+      }
+    }
+  }
+  return out;
+}
+
+PlannedStep& column_step(PlanContext& ctx, Phase phase, int priority, Step step, const schema::QualifiedName& t,
+                         const std::string& column) {
+  auto& ps = ctx.add(phase, priority, std::move(step));
+  ps.uses.insert(keys::table(t));
+  ps.uses.insert(keys::column(t, column));
+  return ps;
+}
+
+std::vector<const schema::View*> dependent_views(const schema::Database& db, const schema::QualifiedName& table) {
+  std::vector<const schema::View*> out;
+  std::set<schema::QualifiedName> targets{table};
+  bool grew = true;
+  while (grew) {
+    grew = false;
+    for (const auto& [sn, s] : db.schemas) {
+      for (const auto& [vn, v] : s.views) {
+        if (std::find(out.begin(), out.end(), &v) != out.end()) continue;
+        for (const auto& ref : schema::referenced_relations(v.query.canonical)) {
+          auto parts = util::split(ref, '.');
+          schema::QualifiedName qn = parts.size() == 2 ? schema::QualifiedName{parts[0], parts[1]} : schema::QualifiedName{"public", ref};
+          if (targets.count(qn)) {
+            out.push_back(&v);
+            targets.insert(v.name);
+            grew = true;
+            break;
+          }
+        }
+      }
+    }
+  }
+  return out;
 }
 
 }  // namespace pgshift::planner

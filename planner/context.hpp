@@ -1,15 +1,13 @@
 // The planner's working state: the two models, the options, and the steps emitted so far with the
 // object keys each creates, drops and uses (the edges of the dependency graph, see graph.cpp).
-//
-// Object keys: "schema:s", "extension:e", "type:s.n" (enum, domain, composite), "sequence:s.n",
-// "table:s.t", "column:s.t.c", "key:s.t(c1,c2)" (a primary key or unique constraint FKs can use),
-// "constraint:s.t.n", "index:s.i", "view:s.v", "function:s.name(args)", "trigger:s.t.n".
+// The keys are made by planner/keys.hpp, one function per kind.
 #pragma once
 
 #include <set>
 #include <string>
 #include <vector>
 
+#include "planner/keys.hpp"
 #include "planner/plan.hpp"
 #include "planner/planner.hpp"
 #include "schema/model.hpp"
@@ -45,12 +43,31 @@ class PlanContext {
   bool table_exists(const schema::QualifiedName& table) const { return current.find_table(table) != nullptr; }
 };
 
-std::string key_table(const schema::QualifiedName& t);
-std::string key_column(const schema::QualifiedName& t, const std::string& column);
-std::string key_type(const schema::QualifiedName& t);
-std::string key_view(const schema::QualifiedName& v);
+// Priorities within a phase (lower first), where the dependency graph leaves a choice.
+namespace prio {
+inline constexpr int schema = 0, extension = 2, type = 5, enum_value = 6, sequence = 8, function = 10, table = 20,
+                     column = 22, column_alter = 24, key_index = 28, key = 30, index = 32, check = 34, foreign_key = 36,
+                     sequence_owner = 38, view = 40, trigger = 50, policy = 55, comment = 60, grant = 65;
+inline constexpr int backfill = 10, validate = 20;
+inline constexpr int set_not_null = 10, switch_key = 15, swap = 20;
+inline constexpr int drop_view = 10, drop_trigger = 20, drop_policy = 22, drop_fk = 30, drop_constraint = 40,
+                     drop_index = 50, drop_column = 60, drop_table = 70, drop_function = 80, drop_sequence = 85,
+                     drop_type = 90, drop_schema = 95, drop_extension = 97;
+}  // namespace prio
+
+// Appends a step on `column` of `t`: it uses the table and the column.
+PlannedStep& column_step(PlanContext& ctx, Phase phase, int priority, Step step, const schema::QualifiedName& t,
+                         const std::string& column);
+// A step with the fields every step has; the caller sets the rest (hazards, in_transaction, ...).
+Step make_step(std::string id, char change, std::string object, std::string description, std::string forward,
+               std::optional<std::string> reverse, std::string lock);
+
 // The key of a type used by a column: "type:s.n" for user types, "" for built-ins (best effort).
 std::string key_for_type_name(const std::string& canonical_type, const schema::Database& db);
+// Views of `db` that depend on `table`, directly or through other views, dependents last.
+std::vector<const schema::View*> dependent_views(const schema::Database& db, const schema::QualifiedName& table);
+// The "sequence:s.n" keys of the sequences the table's columns own or call nextval() on.
+std::set<std::string> sequences_used(const schema::Database& db, const schema::Table& t);
 
 // Sorts the steps: phases in order; within a phase, Kahn's algorithm over the graph picking the smallest
 // (priority, id) first. Throws pgshift::Error on a cycle, with the cycle as DOT in the hint.
@@ -60,14 +77,12 @@ void grade_hazards(std::vector<Step>& steps, const schema::Database& current, co
 std::string steps_to_dot(const std::vector<PlannedStep>& steps);
 
 // Planning passes, one per object family (planner/ops/*.cpp).
-// Emits rename steps from renamed_from hints and applies the renames to `current` (a copy of ctx.current).
+// Emits rename steps from renamed_from hints (recipes/rename.hpp), the shadow columns and the version
+// schemas, and applies the renames to `current` (a copy of ctx.current).
 void plan_renames(PlanContext& ctx, schema::Database& current);
-// Plans the shadow-column strategy (ops/shadow_column.cpp) for renamed columns and type changes that
+// Plans the shadow-column strategy (recipes/shadow_column) for renamed columns and type changes that
 // are not binary coercible, and rewrites `current` so that the other passes see those columns done.
 void plan_shadow_columns(PlanContext& ctx, schema::Database& current);
-// With PlanOptions::version_schemas: the views of the old and new shapes (ops/version_schemas.cpp).
-// `before` is the current model before column renames and shadow columns.
-void plan_version_schemas(PlanContext& ctx, const schema::Database& before);
 void plan_schemas_and_extensions(PlanContext& ctx);
 void plan_types(PlanContext& ctx);
 // True when going from `cur` to `des` removes or reorders labels (after `renamed_from` renames), which

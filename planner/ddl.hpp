@@ -6,8 +6,15 @@
 #include <string>
 
 #include "schema/model.hpp"
+#include "schema/sql_text.hpp"
 
 namespace pgshift::planner::ddl {
+
+// "ALTER TABLE s.t" and "ALTER TABLE s.t ALTER COLUMN c": how most table and column steps begin.
+inline std::string alter_table(const schema::QualifiedName& t) { return "ALTER TABLE " + schema::qualified(t); }
+inline std::string alter_column(const schema::QualifiedName& t, const std::string& column) {
+  return alter_table(t) + " ALTER COLUMN " + schema::quote_ident(column);
+}
 
 std::string column_definition(const schema::Column& c);
 // COLLATE's argument: a collation as the model keeps it (raw name, or SQL spelling when qualified).

@@ -64,10 +64,6 @@ struct DriftReport {
 DriftReport compute_drift(const schema::Database& actual, const schema::Database& desired,
                           const DriftOptions& options = {});
 
-// Renderers (render_drift.cpp). The JSON keys are stable and documented in docs/drift-format.md.
-std::string render_drift_text(const DriftReport& report, bool color = false);
-nlohmann::json drift_to_json(const DriftReport& report);
-std::string drift_to_json_text(const DriftReport& report);  // pretty, 2-space indent, trailing newline
-std::string render_drift_markdown(const DriftReport& report);
+// Its renderers (text, JSON, markdown) are in planner/report/render.hpp.
 
 }  // namespace pgshift::planner

@@ -36,7 +36,7 @@ void apply_table_overrides(std::vector<PlannedStep>& steps, const PlanOptions& o
     }
     std::optional<int64_t> lock_timeout;
     for (const auto& [name, o] : options.table_overrides) {
-      if (!o.lock_timeout_ms || !ps.uses.count(key_table(name))) continue;
+      if (!o.lock_timeout_ms || !ps.uses.count(keys::table(name))) continue;
       lock_timeout = lock_timeout ? std::min(*lock_timeout, *o.lock_timeout_ms) : *o.lock_timeout_ms;
     }
     if (lock_timeout) ps.step.lock_timeout_ms = *lock_timeout;

@@ -1,5 +1,5 @@
 // Soft drop (docs/soft-drop.md): names and helpers shared by the planner, the executor (pgshift.trash)
-// and the cli (purge, notes). The steps themselves are planned in planner/ops/soft_drop.cpp.
+// and the cli (purge, notes). The steps themselves are planned in planner/recipes/soft_drop.cpp.
 #pragma once
 
 #include <optional>

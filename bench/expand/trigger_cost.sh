@@ -1,7 +1,7 @@
 #!/bin/bash
 # Where the time of pgshift's shadow-column backfill goes: the same 1M-row table as expand_bench, the
 # shadow column added, then one UPDATE filling it, with and without the sync trigger. The trigger is
-# the one the planner writes for `n integer -> bigint` (planner/ops/shadow_column.cpp, plpgsql_body).
+# the one the planner writes for `n integer -> bigint` (planner/recipes/shadow_column/sync_trigger.cpp, plpgsql_body).
 #   bench/expand/trigger_cost.sh [REPEATS]    (libpq variables pick the scratch server; drops table e)
 # Prints the median seconds of each variant over REPEATS (default 3) rounds, variants interleaved.
 set -euo pipefail

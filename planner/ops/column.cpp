@@ -7,6 +7,8 @@
 
 #include "planner/naming.hpp"
 #include "planner/ops/table_ops.hpp"
+#include "planner/recipes/not_null.hpp"
+#include "planner/recipes/soft_drop.hpp"
 #include "schema/expr.hpp"
 #include "util/strings.hpp"
 
@@ -18,19 +20,7 @@ using pgshift::Error;
 
 namespace {
 
-std::string alter(const schema::QualifiedName& t) { return "ALTER TABLE " + qualified(t); }
-std::string alter_col(const schema::QualifiedName& t, const std::string& c) {
-  return alter(t) + " ALTER COLUMN " + quote_ident(c);
-}
 std::string col_display(const schema::QualifiedName& t, const std::string& c) { return t.display() + "." + c; }
-
-PlannedStep& column_step(PlanContext& ctx, Phase phase, int priority, Step step, const schema::QualifiedName& t,
-                         const std::string& column) {
-  auto& ps = ctx.add(phase, priority, std::move(step));
-  ps.uses.insert(key_table(t));
-  ps.uses.insert(key_column(t, column));
-  return ps;
-}
 
 }  // namespace
 
@@ -66,15 +56,15 @@ void plan_add_column(PlanContext& ctx, const schema::Table& t, const schema::Col
     needs_fill = volatile_default || c.using_expr;
   }
   std::string fwd = ddl::add_column(t.name, first);
-  if (volatile_default) fwd += ";\n" + alter_col(t.name, c.name) + " SET DEFAULT " + c.default_value->canonical;
+  if (volatile_default) fwd += ";\n" + ddl::alter_column(t.name, c.name) + " SET DEFAULT " + c.default_value->canonical;
   auto& ps = ctx.add(Phase::add, prio::column,
                      make_step("add_column:" + col_display(t.name, c.name), '+', obj,
                                rewrite ? "adds the column (fills every row)" : "adds the column (catalog only, no rewrite)", fwd,
-                               alter(t.name) + " DROP COLUMN " + quote_ident(c.name),
+                               ddl::alter_table(t.name) + " DROP COLUMN " + quote_ident(c.name),
                                "ACCESS EXCLUSIVE on " + t.name.display() + (rewrite ? "" : " (brief)")));
-  ps.creates.insert(key_column(t.name, c.name));
-  ps.creates.insert("columns_of:" + t.name.display());
-  ps.uses.insert(key_table(t.name));
+  ps.creates.insert(keys::column(t.name, c.name));
+  ps.creates.insert(keys::columns_of(t.name));
+  ps.uses.insert(keys::table(t.name));
   if (!c.nullable && !c.default_value && !c.using_expr && !rewrite) {
     // Nothing can fill it: on a table with rows the NOT NULL check could never be validated. Stop
     // before anything is written rather than halfway through the backfill phase.
@@ -103,26 +93,26 @@ void plan_add_column(PlanContext& ctx, const schema::Table& t, const schema::Col
     s.backfill = b;
     s.hazards.push_back(hazards::long_backfill(t.name.display(), ctx.size_note(t.name)));
     auto& bf = column_step(ctx, Phase::backfill, prio::backfill, std::move(s), t.name, c.name);
-    bf.creates.insert("filled:" + col_display(t.name, c.name));
+    bf.creates.insert(keys::filled(t.name, c.name));
   }
   // A column being filled gets its NOT NULL check only once filled: a NOT VALID check still applies to
   // every row an UPDATE writes, so the application's updates of rows not yet filled would fail.
-  if (!c.nullable && first.nullable) plan_set_not_null(ctx, t, c.name, needs_fill);
+  if (!c.nullable && first.nullable) recipes::set_not_null(ctx, t, c.name, needs_fill);
 }
 
 void plan_drop_column(PlanContext& ctx, const schema::Table& t, const schema::Column& c) {
-  if (soft_drop_column(ctx, t, c)) return;
+  if (recipes::soft_drop_column(ctx, t, c)) return;
   schema::Column back = c;
   if (!back.default_value && !back.identity && !back.generated) back.nullable = true;  // refilled rows would be NULL
   auto& ps = ctx.add(Phase::drop, prio::drop_column,
                      make_step("drop_column:" + col_display(t.name, c.name), '-', "column " + col_display(t.name, c.name),
-                               "drops the column", alter(t.name) + " DROP COLUMN " + quote_ident(c.name),
+                               "drops the column", ddl::alter_table(t.name) + " DROP COLUMN " + quote_ident(c.name),
                                ddl::add_column(t.name, back), "ACCESS EXCLUSIVE on " + t.name.display() + " (brief)"));
   ps.step.irreversible_reason = "the column's values are lost; rollback recreates it empty";
   ps.step.hazards.push_back(hazards::deletes_data("drops column " + col_display(t.name, c.name) + " and its values" + ctx.size_note(t.name), t.name.display()));
-  ps.drops.insert(key_column(t.name, c.name));
-  ps.drops.insert("columns_of:" + t.name.display());
-  ps.uses.insert(key_table(t.name));
+  ps.drops.insert(keys::column(t.name, c.name));
+  ps.drops.insert(keys::columns_of(t.name));
+  ps.uses.insert(keys::table(t.name));
 }
 
 void plan_type_change(PlanContext& ctx, const schema::Table& t, const schema::Column& cur, const schema::Column& des);
@@ -130,7 +120,7 @@ void plan_type_change(PlanContext& ctx, const schema::Table& t, const schema::Co
 void plan_default_change(PlanContext& ctx, const schema::Table& t, const schema::Column& cur, const schema::Column& des) {
   if (cur.default_value == des.default_value || des.identity || cur.identity) return;
   auto set = [&](const std::optional<schema::Expr>& d) {
-    return alter_col(t.name, des.name) + (d ? " SET DEFAULT " + d->canonical : " DROP DEFAULT");
+    return ddl::alter_column(t.name, des.name) + (d ? " SET DEFAULT " + d->canonical : " DROP DEFAULT");
   };
   column_step(ctx, Phase::add, prio::column_alter + 1,
               make_step("set_default:" + col_display(t.name, des.name), '~', "column " + col_display(t.name, des.name),
@@ -141,7 +131,7 @@ void plan_default_change(PlanContext& ctx, const schema::Table& t, const schema:
 
 void plan_identity_change(PlanContext& ctx, const schema::Table& t, const schema::Column& cur, const schema::Column& des) {
   if (cur.identity == des.identity) return;
-  std::string col = alter_col(t.name, des.name);
+  std::string col = ddl::alter_column(t.name, des.name);
   std::vector<std::string> fwd, rev;
   auto add_identity = [&](const schema::Identity& id, std::vector<std::string>& out) {
     out.push_back(col + " ADD " + ddl::identity_clause(id));
@@ -178,13 +168,13 @@ void plan_generated_change(PlanContext& ctx, const schema::Table& t, const schem
     column_step(ctx, Phase::add, prio::column_alter,
                 make_step("drop_expression:" + col_display(t.name, des.name), '~', obj,
                           "turns the generated column into a plain one, keeping its values",
-                          alter_col(t.name, des.name) + " DROP EXPRESSION", std::nullopt, "ACCESS EXCLUSIVE (brief)"),
+                          ddl::alter_column(t.name, des.name) + " DROP EXPRESSION", std::nullopt, "ACCESS EXCLUSIVE (brief)"),
                 t.name, des.name)
         .step.irreversible_reason = "PostgreSQL 15 cannot turn a plain column back into a generated one in place";
     return;
   }
   // A new or changed expression: the column is recreated (values are derived, nothing is lost).
-  std::string drop = alter(t.name) + " DROP COLUMN " + quote_ident(des.name);
+  std::string drop = ddl::alter_table(t.name) + " DROP COLUMN " + quote_ident(des.name);
   auto& ps = column_step(ctx, Phase::add, prio::column_alter,
                          make_step("replace_generated:" + col_display(t.name, des.name), '~', obj,
                                    "recreates the generated column with its new expression",
@@ -200,12 +190,12 @@ void plan_column_change(PlanContext& ctx, const schema::Table& t, const schema::
   plan_default_change(ctx, t, cur, des);
   plan_identity_change(ctx, t, cur, des);
   plan_generated_change(ctx, t, cur, des);
-  if (cur.nullable && !des.nullable && !des.identity) plan_set_not_null(ctx, t, des.name);
+  if (cur.nullable && !des.nullable && !des.identity) recipes::set_not_null(ctx, t, des.name);
   if (!cur.nullable && des.nullable && !(cur.identity && !des.identity)) {
     column_step(ctx, Phase::add, prio::column_alter,
                 make_step("drop_not_null:" + col_display(t.name, des.name), '~', "column " + col_display(t.name, des.name),
-                          "allows NULL (catalog only)", alter_col(t.name, des.name) + " DROP NOT NULL",
-                          alter_col(t.name, des.name) + " SET NOT NULL", "ACCESS EXCLUSIVE (brief, catalog only)"),
+                          "allows NULL (catalog only)", ddl::alter_column(t.name, des.name) + " DROP NOT NULL",
+                          ddl::alter_column(t.name, des.name) + " SET NOT NULL", "ACCESS EXCLUSIVE (brief, catalog only)"),
                 t.name, des.name);
   }
 }
@@ -228,43 +218,6 @@ bool is_volatile(const schema::Expr& e, const schema::Database& db) {
     }
   }
   return false;
-}
-
-void plan_set_not_null(PlanContext& ctx, const schema::Table& t, const std::string& column, bool after_fill) {
-  std::string check = naming::not_null_check(t.name.name, column);
-  std::string obj = "column " + col_display(t.name, column);
-  std::string id = col_display(t.name, column);
-  auto& add = column_step(ctx, after_fill ? Phase::backfill : Phase::add, after_fill ? prio::backfill + 5 : prio::check,
-                          make_step("add_not_null_check:" + id, '~', obj,
-                                    "adds CHECK (" + column + " IS NOT NULL) NOT VALID: new rows are checked, no scan yet",
-                                    ddl::add_constraint(t.name, check, "CHECK (" + quote_ident(column) + " IS NOT NULL)", true),
-                                    ddl::drop_constraint(t.name, check), "ACCESS EXCLUSIVE (brief)"),
-                          t.name, column);
-  if (after_fill) add.uses.insert("filled:" + id);
-  const schema::Column* col = t.find_column(column);
-  if (!col || !col->default_value) {
-    add.step.hazards.push_back(hazards::backward_incompatible("old code inserting NULL into " + id + " fails"));
-  }
-  auto& validate = column_step(ctx, Phase::backfill, prio::validate,
-                               make_step("validate_not_null_check:" + id, '~', obj,
-                                         "validates the helper check (scans without blocking writes)",
-                                         alter(t.name) + " VALIDATE CONSTRAINT " + quote_ident(check), "",
-                                         "SHARE UPDATE EXCLUSIVE on " + t.name.display()),
-                               t.name, column);
-  validate.uses.insert("filled:" + id);
-  validate.step.statement_timeout_ms = 0;
-  validate.step.hazards.push_back(hazards::full_table_scan(t.name.display(), ctx.size_note(t.name)));
-  column_step(ctx, Phase::switch_over, prio::set_not_null,
-              make_step("set_not_null:" + id, '~', obj, "SET NOT NULL uses the validated check: no scan",
-                        alter(t.name) + " ALTER COLUMN " + quote_ident(column) + " SET NOT NULL",
-                        alter(t.name) + " ALTER COLUMN " + quote_ident(column) + " DROP NOT NULL", "ACCESS EXCLUSIVE (brief)"),
-              t.name, column)
-      .creates.insert("not_null:" + id);
-  column_step(ctx, Phase::drop, prio::drop_constraint,
-              make_step("drop_not_null_check:" + id, '-', obj, "drops the helper check", ddl::drop_constraint(t.name, check),
-                        ddl::add_constraint(t.name, check, "CHECK (" + quote_ident(column) + " IS NOT NULL)", true),
-                        "ACCESS EXCLUSIVE (brief)"),
-              t.name, column);
 }
 
 void plan_columns(PlanContext& ctx, const schema::Table& cur, const schema::Table& des) {
@@ -303,8 +256,8 @@ void plan_type_change(PlanContext& ctx, const schema::Table& t, const schema::Co
   bool coercible = cur.collation == des.collation && binary_coercible(cur.type, des.type);
   auto alter_type = [&](const schema::Column& to, const schema::Column& from, const std::optional<schema::Expr>& using_expr) {
     std::vector<std::string> sql;
-    if (from.default_value && !coercible) sql.push_back(alter_col(t.name, to.name) + " DROP DEFAULT");
-    std::string s = alter_col(t.name, to.name) + " TYPE " + schema::type_sql(to.type);
+    if (from.default_value && !coercible) sql.push_back(ddl::alter_column(t.name, to.name) + " DROP DEFAULT");
+    std::string s = ddl::alter_column(t.name, to.name) + " TYPE " + schema::type_sql(to.type);
     if (to.collation) s += " COLLATE " + ddl::collation_sql(*to.collation);
     // Between string types the assignment cast (no USING) fails on a value that does not fit, where an
     // explicit cast would silently truncate it: never lose data without saying so.
@@ -317,7 +270,7 @@ void plan_type_change(PlanContext& ctx, const schema::Table& t, const schema::Co
                                    : quote_ident(to.name) + "::" + schema::type_sql(to.type));
     }
     sql.push_back(s);
-    if (to.default_value && !coercible) sql.push_back(alter_col(t.name, to.name) + " SET DEFAULT " + to.default_value->canonical);
+    if (to.default_value && !coercible) sql.push_back(ddl::alter_column(t.name, to.name) + " SET DEFAULT " + to.default_value->canonical);
     return sql;
   };
   std::vector<std::string> fwd, rev;
@@ -353,34 +306,9 @@ void plan_type_change(PlanContext& ctx, const schema::Table& t, const schema::Co
   }
   std::string k = key_for_type_name(des.type, ctx.desired);
   if (!k.empty()) ps.uses.insert(k);
-  for (const auto* v : views) ps.uses.insert(key_view(v->name));
+  for (const auto* v : views) ps.uses.insert(keys::view(v->name));
 }
 
 }  // namespace
-
-std::vector<const schema::View*> dependent_views(const schema::Database& db, const schema::QualifiedName& table) {
-  std::vector<const schema::View*> out;
-  std::set<schema::QualifiedName> targets{table};
-  bool grew = true;
-  while (grew) {
-    grew = false;
-    for (const auto& [sn, s] : db.schemas) {
-      for (const auto& [vn, v] : s.views) {
-        if (std::find(out.begin(), out.end(), &v) != out.end()) continue;
-        for (const auto& ref : schema::referenced_relations(v.query.canonical)) {
-          auto parts = util::split(ref, '.');
-          schema::QualifiedName qn = parts.size() == 2 ? schema::QualifiedName{parts[0], parts[1]} : schema::QualifiedName{"public", ref};
-          if (targets.count(qn)) {
-            out.push_back(&v);
-            targets.insert(v.name);
-            grew = true;
-            break;
-          }
-        }
-      }
-    }
-  }
-  return out;
-}
 
 }  // namespace pgshift::planner::ops

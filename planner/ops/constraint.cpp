@@ -6,6 +6,7 @@
 
 #include "planner/naming.hpp"
 #include "planner/ops/table_ops.hpp"
+#include "planner/recipes/concurrent_index.hpp"
 #include "util/strings.hpp"
 
 namespace pgshift::planner::ops {
@@ -14,10 +15,6 @@ using schema::qualified;
 using schema::quote_ident;
 using pgshift::Error;
 
-std::string key_of_columns(const schema::QualifiedName& t, const std::vector<std::string>& columns) {
-  return "key:" + t.display() + "(" + util::join(columns, ",") + ")";
-}
-
 namespace {
 
 std::string cname(const schema::QualifiedName& t, const std::string& n) { return t.display() + "." + n; }
@@ -25,16 +22,9 @@ std::string cname(const schema::QualifiedName& t, const std::string& n) { return
 PlannedStep& constraint_step(PlanContext& ctx, Phase phase, int priority, Step step, const schema::QualifiedName& t,
                              const std::vector<std::string>& columns) {
   auto& ps = ctx.add(phase, priority, std::move(step));
-  ps.uses.insert(key_table(t));
-  for (const auto& c : columns) ps.uses.insert(key_column(t, c));
+  ps.uses.insert(keys::table(t));
+  for (const auto& c : columns) ps.uses.insert(keys::column(t, c));
   return ps;
-}
-
-std::string index_exists_sql(const std::string& schema_name, const std::string& index, bool valid) {
-  return fmt::format(
-      "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid "
-      "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = {} AND c.relname = {}{})",
-      schema::quote_literal(schema_name), schema::quote_literal(index), valid ? " AND i.indisvalid" : "");
 }
 
 // A unique key on an existing table: the unique index is built concurrently (no write block) under
@@ -55,17 +45,13 @@ void add_key(PlanContext& ctx, const schema::Table& t, const KeySpec& k) {
   idx.unique = true;
   idx.nulls_not_distinct = k.nulls_not_distinct;
   for (const auto& c : k.columns) idx.elems.push_back({c, std::nullopt, std::nullopt, std::nullopt, false, std::nullopt});
-  std::string drop_idx = "DROP INDEX CONCURRENTLY IF EXISTS " + qualified({t.name.schema, k.index_name});
-  Step build = make_step("build_key_index:" + id, '+', "index " + cname(t.name, k.index_name),
-                         "builds the unique index concurrently (no write block)", ddl::create_index(t.name, idx, true), drop_idx,
-                         "SHARE UPDATE EXCLUSIVE on " + t.name.display());
-  build.in_transaction = false;
-  build.statement_timeout_ms = 0;
-  build.done_check_sql = index_exists_sql(t.name.schema, k.index_name, true);
-  build.cleanup_sql = drop_idx;
-  build.hazards.push_back(hazards::index_build(k.index_name, t.name.display(), ctx.size_note(t.name)));
-  auto& b = constraint_step(ctx, Phase::add, prio::key_index, std::move(build), t.name, k.columns);
-  b.creates.insert("index:" + t.name.schema + "." + k.index_name);
+  auto& b = recipes::build_index_concurrently(ctx, Phase::add, prio::key_index,
+                                              {.table = t.name, .index = idx, .name = k.index_name, .id = "build_key_index:" + id,
+                                               .object = "index " + cname(t.name, k.index_name),
+                                               .description = "builds the unique index concurrently (no write block)"});
+  b.uses.insert(keys::table(t.name));
+  for (const auto& c : k.columns) b.uses.insert(keys::column(t.name, c));
+  b.creates.insert(keys::index(t.name.schema, k.index_name));
   std::string attach = ddl::add_constraint(t.name, k.name, k.clause_prefix + " USING INDEX " + quote_ident(k.index_name) + k.clause_suffix);
   std::string undo = ddl::drop_constraint(t.name, k.name) + ";\n" + ddl::create_index(t.name, idx, false);
   if (!k.replaces.empty()) {
@@ -77,9 +63,9 @@ void add_key(PlanContext& ctx, const schema::Table& t, const KeySpec& k) {
                                       "turns the unique index into the constraint (catalog only)", attach, undo,
                                       "ACCESS EXCLUSIVE (brief)"),
                             t.name, k.columns);
-  a.uses.insert("index:" + t.name.schema + "." + k.index_name);
-  a.creates.insert(key_of_columns(t.name, k.columns));
-  for (const auto& c : k.columns) a.uses.insert("not_null:" + cname(t.name, c));
+  a.uses.insert(keys::index(t.name.schema, k.index_name));
+  a.creates.insert(keys::key(t.name, k.columns));
+  for (const auto& c : k.columns) a.uses.insert(keys::not_null(t.name, c));
 }
 
 void drop_constraint(PlanContext& ctx, const schema::Table& t, const std::string& name, const std::string& recreate,
@@ -89,7 +75,7 @@ void drop_constraint(PlanContext& ctx, const schema::Table& t, const std::string
                                        "drops the constraint", ddl::drop_constraint(t.name, name), recreate,
                                        "ACCESS EXCLUSIVE (brief)"),
                              t.name, columns);
-  ps.drops.insert("constraint:" + cname(t.name, name));
+  ps.drops.insert(keys::constraint(t.name, name));
   (void)ps;
 }
 
@@ -111,17 +97,17 @@ void add_validated(PlanContext& ctx, const schema::Table& t, const std::string& 
                                         kind + " " + id, "adds the constraint NOT VALID: new rows are checked, no scan yet", fwd, rev,
                                         "ACCESS EXCLUSIVE (brief)"),
                               t.name, columns);
-  add.creates.insert("constraint:" + id);
+  add.creates.insert(keys::constraint(t.name, name));
   auto& v = constraint_step(ctx, Phase::backfill, prio::validate,
                             make_step("validate_constraint:" + id, '~', kind + " " + id,
                                       "validates existing rows without blocking writes",
                                       "ALTER TABLE " + qualified(t.name) + " VALIDATE CONSTRAINT " + quote_ident(name), "",
                                       "SHARE UPDATE EXCLUSIVE on " + t.name.display()),
                             t.name, columns);
-  v.uses.insert("constraint:" + id);
+  v.uses.insert(keys::constraint(t.name, name));
   v.step.statement_timeout_ms = 0;
   v.step.hazards.push_back(hazards::full_table_scan(t.name.display(), ctx.size_note(t.name)));
-  for (const auto& c : columns) v.uses.insert("filled:" + cname(t.name, c));
+  for (const auto& c : columns) v.uses.insert(keys::filled(t.name, c));
   if (add_out) *add_out = &add;
 }
 
@@ -150,9 +136,9 @@ void plan_foreign_keys(PlanContext& ctx, const schema::Table* cur, const schema:
       add_validated(ctx, des, n, clause, fk.columns, old ? std::optional(ddl::foreign_key_clause(*old)) : std::nullopt,
                     prio::foreign_key, "foreign key", &add);
     }
-    add->uses.insert(key_table(fk.ref_table));
-    add->uses.insert(key_of_columns(fk.ref_table, fk.ref_columns));
-    for (const auto& c : fk.ref_columns) add->uses.insert(key_column(fk.ref_table, c));
+    add->uses.insert(keys::table(fk.ref_table));
+    add->uses.insert(keys::key(fk.ref_table, fk.ref_columns));
+    for (const auto& c : fk.ref_columns) add->uses.insert(keys::column(fk.ref_table, c));
   }
   if (!cur) return;
   for (const auto& [n, fk] : cur->foreign_keys) {
@@ -162,9 +148,9 @@ void plan_foreign_keys(PlanContext& ctx, const schema::Table* cur, const schema:
                                          "drops the foreign key", ddl::drop_constraint(des.name, n), fk_recreate(*cur, n, fk),
                                          "SHARE ROW EXCLUSIVE on both tables (brief)"),
                                des.name, fk.columns);
-    ps.drops.insert("constraint:" + cname(des.name, n));
-    ps.uses.insert(key_table(fk.ref_table));
-    ps.uses.insert(key_of_columns(fk.ref_table, fk.ref_columns));
+    ps.drops.insert(keys::constraint(des.name, n));
+    ps.uses.insert(keys::table(fk.ref_table));
+    ps.uses.insert(keys::key(fk.ref_table, fk.ref_columns));
   }
 }
 
@@ -201,7 +187,7 @@ void plan_keys(PlanContext& ctx, const schema::Table& cur, const schema::Table& 
       drop_constraint(ctx, cur, cur.primary_key->name,
                       ddl::add_constraint(cur.name, cur.primary_key->name, ddl::primary_key_clause(*cur.primary_key)),
                       cur.primary_key->columns, prio::drop_constraint, "primary key");
-      ctx.steps.back().drops.insert(key_of_columns(cur.name, cur.primary_key->columns));
+      ctx.steps.back().drops.insert(keys::key(cur.name, cur.primary_key->columns));
     }
   }
   // unique constraints
@@ -230,7 +216,7 @@ void plan_keys(PlanContext& ctx, const schema::Table& cur, const schema::Table& 
     if (des.uniques.count(n)) continue;
     drop_constraint(ctx, cur, n, ddl::add_constraint(cur.name, n, ddl::unique_clause(u)), u.columns, prio::drop_constraint,
                     "unique constraint");
-    ctx.steps.back().drops.insert(key_of_columns(cur.name, u.columns));
+    ctx.steps.back().drops.insert(keys::key(cur.name, u.columns));
   }
 }
 
@@ -241,7 +227,7 @@ void plan_checks_and_exclusions(PlanContext& ctx, const schema::Table& cur, cons
     add_validated(ctx, des, n, ddl::check_clause(c), {}, old ? std::optional(ddl::check_clause(*old)) : std::nullopt,
                   prio::check, "check", nullptr);
     // the new expression may use columns added in this plan
-    ctx.steps[ctx.steps.size() - 2].uses.insert("columns_of:" + des.name.display());
+    ctx.steps[ctx.steps.size() - 2].uses.insert(keys::columns_of(des.name));
   }
   for (const auto& [n, c] : cur.checks) {
     if (des.checks.count(n)) continue;
@@ -264,7 +250,7 @@ void plan_checks_and_exclusions(PlanContext& ctx, const schema::Table& cur, cons
                                          "adds the exclusion constraint (builds its index under a lock)", fwd, rev,
                                          "ACCESS EXCLUSIVE on " + des.name.display()),
                                des.name, {});
-    ps.uses.insert("columns_of:" + des.name.display());
+    ps.uses.insert(keys::columns_of(des.name));
     ps.step.hazards.push_back(hazards::access_exclusive(des.name.display(), "while the exclusion index builds"));
   }
   for (const auto& [n, x] : cur.exclusions) {
@@ -277,7 +263,7 @@ void plan_checks_and_exclusions(PlanContext& ctx, const schema::Table& cur, cons
 void plan_constraint_comments(PlanContext& ctx, const schema::Table* cur, const schema::Table& des) {
   auto comment = [&](const std::string& n, const std::optional<std::string>& old, const std::optional<std::string>& now) {
     plan_comment(ctx, "CONSTRAINT " + quote_ident(n) + " ON " + qualified(des.name), "constraint." + cname(des.name, n),
-                 "constraint " + cname(des.name, n), old, now, "constraint:" + cname(des.name, n));
+                 "constraint " + cname(des.name, n), old, now, keys::constraint(des.name, n));
   };
   if (des.primary_key) {
     comment(des.primary_key->name,

@@ -12,7 +12,7 @@ using namespace ops;
 
 namespace {
 
-std::string key_function(const schema::Function& f) { return "function:" + f.name.schema + "." + f.key(); }
+std::string key_function(const schema::Function& f) { return keys::function(f.name.schema, f.key()); }
 
 void add_type_uses(PlannedStep& ps, const schema::Function& f, const schema::Database& db) {
   for (const auto& arg : util::split(f.identity_arguments, ',')) {
@@ -21,7 +21,7 @@ void add_type_uses(PlannedStep& ps, const schema::Function& f, const schema::Dat
   }
   std::string k = key_for_type_name(util::trim(f.returns), db);
   if (!k.empty()) ps.uses.insert(k);
-  ps.uses.insert("schema:" + f.name.schema);
+  ps.uses.insert(keys::schema(f.name.schema));
 }
 
 bool can_replace(const schema::Function& a, const schema::Function& b) {
@@ -118,7 +118,7 @@ void plan_functions(PlanContext& ctx) {
                          make_step("drop_function:" + sn + "." + key, '-', (f.procedure ? "procedure " : "function ") + sn + "." + key,
                                    "drops the routine", ddl::drop_function(f), ddl::create_function(f), "none"));
       ps.drops.insert(key_function(f));
-      ps.uses.insert("schema:" + sn);
+      ps.uses.insert(keys::schema(sn));
       ps.step.hazards.push_back(hazards::backward_incompatible("old code calling " + sn + "." + key + " fails"));
     }
   }

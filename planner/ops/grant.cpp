@@ -64,27 +64,27 @@ void plan_grants(PlanContext& ctx) {
   if (managed.empty()) return;
   for (const auto& [sn, s] : ctx.desired.schemas) {
     const schema::Schema* cs = ctx.current.schemas.count(sn) ? &ctx.current.schemas.at(sn) : nullptr;
-    plan_object_grants(ctx, "SCHEMA " + schema::quote_ident(sn), "schema." + sn, "schema:" + sn, cs ? &cs->grants : nullptr,
+    plan_object_grants(ctx, "SCHEMA " + schema::quote_ident(sn), "schema." + sn, keys::schema(sn), cs ? &cs->grants : nullptr,
                        s.grants, managed);
     for (const auto& [tn, t] : s.tables) {
       const schema::Table* ct = ctx.current.find_table(t.name);
-      plan_object_grants(ctx, "TABLE " + qualified(t.name), "table." + t.name.display(), key_table(t.name),
+      plan_object_grants(ctx, "TABLE " + qualified(t.name), "table." + t.name.display(), keys::table(t.name),
                          ct ? &ct->grants : nullptr, t.grants, managed);
     }
     for (const auto& [vn, v] : s.views) {
       const schema::View* cv = ctx.current.find_view(v.name);
-      plan_object_grants(ctx, "TABLE " + qualified(v.name), "view." + v.name.display(), key_view(v.name),
+      plan_object_grants(ctx, "TABLE " + qualified(v.name), "view." + v.name.display(), keys::view(v.name),
                          cv ? &cv->grants : nullptr, v.grants, managed);
     }
     for (const auto& [qn, q] : s.sequences) {
       const schema::Sequence* cq = cs && cs->sequences.count(qn) ? &cs->sequences.at(qn) : nullptr;
-      plan_object_grants(ctx, "SEQUENCE " + qualified(q.name), "sequence." + q.name.display(), "sequence:" + q.name.display(),
+      plan_object_grants(ctx, "SEQUENCE " + qualified(q.name), "sequence." + q.name.display(), keys::sequence(q.name),
                          cq ? &cq->grants : nullptr, q.grants, managed);
     }
     for (const auto& [fk, f] : s.functions) {
       const schema::Function* cf = cs && cs->functions.count(fk) ? &cs->functions.at(fk) : nullptr;
       std::string what = std::string(f.procedure ? "PROCEDURE " : "FUNCTION ") + qualified(f.name) + "(" + f.identity_arguments + ")";
-      plan_object_grants(ctx, what, "function." + sn + "." + fk, "function:" + sn + "." + fk, cf ? &cf->grants : nullptr,
+      plan_object_grants(ctx, what, "function." + sn + "." + fk, keys::function(sn, fk), cf ? &cf->grants : nullptr,
                          f.grants, managed);
     }
   }

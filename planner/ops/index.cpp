@@ -6,6 +6,7 @@
 
 #include "planner/naming.hpp"
 #include "planner/ops/table_ops.hpp"
+#include "planner/recipes/concurrent_index.hpp"
 #include "util/strings.hpp"
 
 namespace pgshift::planner::ops {
@@ -14,17 +15,6 @@ using schema::qualified;
 using schema::quote_ident;
 
 namespace {
-
-std::string index_exists_sql(const std::string& schema_name, const std::string& index) {
-  return fmt::format(
-      "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid "
-      "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = {} AND c.relname = {} AND i.indisvalid)",
-      schema::quote_literal(schema_name), schema::quote_literal(index));
-}
-
-std::string drop_if_exists(const std::string& schema_name, const std::string& name) {
-  return "DROP INDEX CONCURRENTLY IF EXISTS " + qualified({schema_name, name});
-}
 
 std::vector<std::string> index_columns_used(const schema::Index& idx) {
   std::vector<std::string> out;
@@ -49,14 +39,13 @@ std::optional<std::vector<const schema::Table*>> leaf_partitions(const schema::D
   return out;
 }
 
-PlannedStep& finish_index_step(PlanContext& ctx, Step s, const schema::QualifiedName& table, const schema::Index& idx,
-                               const std::string& id) {
-  auto& ps = ctx.add(Phase::add, prio::index, std::move(s));
-  ps.uses.insert(key_table(table));
-  ps.uses.insert(key_view(table));  // materialized view indexes
-  ps.uses.insert("columns_of:" + table.display());
-  for (const auto& c : index_columns_used(idx)) ps.uses.insert(key_column(table, c));
-  ps.creates.insert("index:" + id);
+PlannedStep& index_edges(PlannedStep& ps, const schema::QualifiedName& table, const schema::Index& idx,
+                         const std::string& name) {
+  ps.uses.insert(keys::table(table));
+  ps.uses.insert(keys::view(table));  // materialized view indexes
+  ps.uses.insert(keys::columns_of(table));
+  for (const auto& c : index_columns_used(idx)) ps.uses.insert(keys::column(table, c));
+  ps.creates.insert(keys::index(table.schema, name));
   return ps;
 }
 
@@ -72,31 +61,25 @@ PlannedStep& build_partitioned_index(PlanContext& ctx, const schema::QualifiedNa
   Step only = make_step(id_prefix + id, '+', "index " + id, "creates the index on the partitioned table alone (ON ONLY, no data)",
                         parent_sql, "DROP INDEX IF EXISTS " + qualified({table.schema, name}), "SHARE on " + table.display() + " (brief)");
   auto& first = ctx.add(Phase::add, prio::index, std::move(only));
-  first.uses.insert(key_table(table));
-  first.uses.insert("columns_of:" + table.display());
-  for (const auto& c : index_columns_used(idx)) first.uses.insert(key_column(table, c));
-  first.creates.insert("index_only:" + id);
+  first.uses.insert(keys::table(table));
+  first.uses.insert(keys::columns_of(table));
+  for (const auto& c : index_columns_used(idx)) first.uses.insert(keys::column(table, c));
+  first.creates.insert(keys::index_only(table.schema, name));
   std::vector<std::string> attach;
   for (const auto* p : partitions) {
     std::string child = naming::fit(p->name.name + "_" + name);
     std::string child_id = p->name.schema + "." + child;
-    Step s = make_step("build_partition_index:" + child_id, '+', "index " + child_id,
-                       "builds the index of partition " + p->name.display() + " concurrently (no write block)",
-                       ddl::create_index(p->name, idx, true, child), drop_if_exists(p->name.schema, child),
-                       "SHARE UPDATE EXCLUSIVE on " + p->name.display());
-    s.in_transaction = false;
-    s.statement_timeout_ms = 0;
-    s.done_check_sql = index_exists_sql(p->name.schema, child);
-    s.cleanup_sql = drop_if_exists(p->name.schema, child);
-    s.hazards.push_back(hazards::index_build(child, p->name.display(), ctx.size_note(p->name)));
-    auto& ps = ctx.add(Phase::add, prio::index, std::move(s));
-    ps.uses.insert(key_table(p->name));
-    ps.uses.insert("index_only:" + id);
-    ps.creates.insert("partition_index:" + id);
+    auto& ps = recipes::build_index_concurrently(
+        ctx, Phase::add, prio::index,
+        {.table = p->name, .index = idx, .name = child, .id = "build_partition_index:" + child_id, .object = "index " + child_id,
+         .description = "builds the index of partition " + p->name.display() + " concurrently (no write block)"});
+    ps.uses.insert(keys::table(p->name));
+    ps.uses.insert(keys::index_only(table.schema, name));
+    ps.creates.insert(keys::partition_index(table.schema, name));
     attach.push_back(fmt::format("ALTER INDEX {} ATTACH PARTITION {}", qualified({table.schema, name}), qualified({p->name.schema, child})));
   }
   if (attach.empty()) {
-    first.creates.insert("index:" + id);
+    first.creates.insert(keys::index(table.schema, name));
     return first;
   }
   Step a = make_step("attach_partition_indexes:" + id, '~', "index " + id,
@@ -104,9 +87,9 @@ PlannedStep& build_partitioned_index(PlanContext& ctx, const schema::QualifiedNa
                      util::join(attach, ";\n"), "DROP INDEX IF EXISTS " + qualified({table.schema, name}),
                      "SHARE UPDATE EXCLUSIVE on the indexes (brief, catalog only)");
   auto& ps = ctx.add(Phase::add, prio::index + 1, std::move(a));
-  ps.uses.insert("partition_index:" + id);
-  ps.uses.insert("index_only:" + id);
-  ps.creates.insert("index:" + id);
+  ps.uses.insert(keys::partition_index(table.schema, name));
+  ps.uses.insert(keys::index_only(table.schema, name));
+  ps.creates.insert(keys::index(table.schema, name));
   return ps;
 }
 
@@ -116,24 +99,18 @@ PlannedStep& build_index(PlanContext& ctx, const schema::QualifiedName& table, c
   if (partitioned && !table_is_new) {
     if (auto parts = leaf_partitions(ctx.desired, table)) return build_partitioned_index(ctx, table, idx, name, *parts, id_prefix);
   }
-  Step s;
   if (table_is_new || partitioned) {
-    s = make_step(id_prefix + id, '+', "index " + id,
-                  table_is_new ? "creates the index on the new table" : "creates the index on the partitioned table and its partitions",
-                  ddl::create_index(table, idx, false, name), ddl::drop_index(table.schema, name, false),
-                  table_is_new ? "none (new table)" : "SHARE on " + table.display() + " and its partitions");
+    Step s = make_step(id_prefix + id, '+', "index " + id,
+                       table_is_new ? "creates the index on the new table" : "creates the index on the partitioned table and its partitions",
+                       ddl::create_index(table, idx, false, name), ddl::drop_index(table.schema, name, false),
+                       table_is_new ? "none (new table)" : "SHARE on " + table.display() + " and its partitions");
     if (!table_is_new) s.hazards.push_back(hazards::share_lock(table.display(), "while the index builds (sub-partitioned tables cannot build concurrently)"));
-  } else {
-    s = make_step(id_prefix + id, '+', "index " + id, "builds the index concurrently (no write block)",
-                  ddl::create_index(table, idx, true, name), drop_if_exists(table.schema, name),
-                  "SHARE UPDATE EXCLUSIVE on " + table.display());
-    s.in_transaction = false;
-    s.statement_timeout_ms = 0;
-    s.done_check_sql = index_exists_sql(table.schema, name);
-    s.cleanup_sql = drop_if_exists(table.schema, name);
-    s.hazards.push_back(hazards::index_build(name, table.display(), ctx.size_note(table)));
+    return index_edges(ctx.add(Phase::add, prio::index, std::move(s)), table, idx, name);
   }
-  return finish_index_step(ctx, std::move(s), table, idx, id);
+  auto& ps = recipes::build_index_concurrently(ctx, Phase::add, prio::index,
+                                               {.table = table, .index = idx, .name = name, .id = id_prefix + id,
+                                                .object = "index " + id, .description = "builds the index concurrently (no write block)"});
+  return index_edges(ps, table, idx, name);
 }
 
 }  // namespace
@@ -151,9 +128,9 @@ void drop_index_step(PlanContext& ctx, const schema::QualifiedName& table, const
     s.done_check_sql = fmt::format("SELECT to_regclass({}) IS NULL", schema::quote_literal(qualified({table.schema, idx.name})));
   }
   auto& ps = ctx.add(Phase::drop, prio::drop_index, std::move(s));
-  ps.drops.insert("index:" + id);
-  ps.uses.insert(key_table(table));
-  for (const auto& c : index_columns_used(idx)) ps.uses.insert(key_column(table, c));
+  ps.drops.insert(keys::index(table.schema, idx.name));
+  ps.uses.insert(keys::table(table));
+  for (const auto& c : index_columns_used(idx)) ps.uses.insert(keys::column(table, c));
 }
 
 void plan_indexes(PlanContext& ctx, const schema::QualifiedName& table, const std::map<std::string, schema::Index>* cur,
@@ -179,15 +156,15 @@ void plan_indexes(PlanContext& ctx, const schema::QualifiedName& table, const st
                          make_step("swap_index:" + id, '~', "index " + id, "puts the new definition in place by renaming",
                                    rename(n, aside) + ";\n" + rename(tmp, n), rename(n, tmp) + ";\n" + rename(aside, n),
                                    "ACCESS EXCLUSIVE on the indexes (brief)"));
-      sw.uses.insert("index:" + table.schema + "." + tmp);
-      sw.uses.insert(key_table(table));
+      sw.uses.insert(keys::index(table.schema, tmp));
+      sw.uses.insert(keys::table(table));
       schema::Index old_aside = *old;
       old_aside.name = aside;
       drop_index_step(ctx, table, old_aside);
       ctx.steps.back().step.id = "drop_old_index:" + id;
     }
     plan_comment(ctx, "INDEX " + qualified({table.schema, n}), "index." + id, "index " + id, old ? old->comment : std::nullopt,
-                 idx.comment, "index:" + id);
+                 idx.comment, keys::index(table.schema, n));
   }
   if (!cur) return;
   for (const auto& [n, idx] : *cur) {

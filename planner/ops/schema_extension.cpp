@@ -39,8 +39,8 @@ void plan_extensions(PlanContext& ctx) {
     auto& ps = ctx.add(Phase::add, prio::extension,
                        make_step("create_extension:" + name, '+', "extension " + name, "installs the extension",
                                  create_extension_sql(e), "DROP EXTENSION " + quote_ident(name), "none"));
-    ps.creates.insert("extension:" + name);
-    if (e.schema) ps.uses.insert("schema:" + *e.schema);
+    ps.creates.insert(keys::extension(name));
+    if (e.schema) ps.uses.insert(keys::schema(*e.schema));
   }
   for (const auto& [name, e] : ctx.current.extensions) {
     if (ctx.desired.extensions.count(name)) continue;
@@ -48,8 +48,8 @@ void plan_extensions(PlanContext& ctx) {
                        make_step("drop_extension:" + name, '-', "extension " + name, "removes the extension and its objects",
                                  "DROP EXTENSION " + quote_ident(name), create_extension_sql(e), "none"));
     ps.step.hazards.push_back(hazards::deletes_data("drops extension " + name + " with every object it provides"));
-    ps.drops.insert("extension:" + name);
-    if (e.schema) ps.uses.insert("schema:" + *e.schema);
+    ps.drops.insert(keys::extension(name));
+    if (e.schema) ps.uses.insert(keys::schema(*e.schema));
   }
 }
 
@@ -62,10 +62,10 @@ void plan_schemas_and_extensions(PlanContext& ctx) {
       auto& ps = ctx.add(Phase::add, prio::schema,
                          make_step("create_schema:" + name, '+', "schema " + name, "creates the schema",
                                    "CREATE SCHEMA " + quote_ident(name), "DROP SCHEMA " + quote_ident(name), "none"));
-      ps.creates.insert("schema:" + name);
+      ps.creates.insert(keys::schema(name));
     }
     std::optional<std::string> cur = it == ctx.current.schemas.end() ? std::nullopt : it->second.comment;
-    plan_comment(ctx, "SCHEMA " + quote_ident(name), "schema." + name, "schema " + name, cur, s.comment, "schema:" + name);
+    plan_comment(ctx, "SCHEMA " + quote_ident(name), "schema." + name, "schema " + name, cur, s.comment, keys::schema(name));
   }
   for (const auto& [name, s] : ctx.current.schemas) {
     // public exists in every new database; a schema file that does not mention it leaves it alone.
@@ -73,7 +73,7 @@ void plan_schemas_and_extensions(PlanContext& ctx) {
     auto& ps = ctx.add(Phase::drop, prio::drop_schema,
                        make_step("drop_schema:" + name, '-', "schema " + name, "drops the (by then empty) schema",
                                  "DROP SCHEMA " + quote_ident(name), "CREATE SCHEMA " + quote_ident(name), "none"));
-    ps.drops.insert("schema:" + name);
+    ps.drops.insert(keys::schema(name));
     (void)s;
   }
   plan_extensions(ctx);

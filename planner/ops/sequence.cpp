@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include "planner/ops/table_ops.hpp"
+#include "planner/recipes/soft_drop.hpp"
 #include "util/strings.hpp"
 
 namespace pgshift::planner {
@@ -43,10 +44,10 @@ void plan_owner(PlanContext& ctx, const schema::Sequence* cur, const schema::Seq
   auto& ps = ctx.add(Phase::add, prio::sequence_owner,
                      make_step("set_sequence_owner:" + des.name.display(), '~', "sequence " + des.name.display(),
                                "ties the sequence's life to its column", owned_by_sql(des), reverse, "none"));
-  ps.uses.insert("sequence:" + des.name.display());
+  ps.uses.insert(keys::sequence(des.name));
   if (auto owner = owner_of(des)) {
-    ps.uses.insert(key_table(owner->first));
-    ps.uses.insert(key_column(owner->first, owner->second));
+    ps.uses.insert(keys::table(owner->first));
+    ps.uses.insert(keys::column(owner->first, owner->second));
   }
 }
 
@@ -62,18 +63,18 @@ void plan_sequences(PlanContext& ctx) {
         auto& ps = ctx.add(Phase::add, prio::sequence,
                            make_step("create_sequence:" + s.name.display(), '+', obj, "creates the sequence",
                                      ddl::create_sequence(s), "DROP SEQUENCE IF EXISTS " + qualified(s.name), "none"));
-        ps.creates.insert("sequence:" + s.name.display());
-        ps.uses.insert("schema:" + sn);
+        ps.creates.insert(keys::sequence(s.name));
+        ps.uses.insert(keys::schema(sn));
       } else if (!options_equal(*cur, s)) {
         auto& ps = ctx.add(Phase::add, prio::sequence,
                            make_step("alter_sequence:" + s.name.display(), '~', obj, "changes the sequence's options",
                                      "ALTER SEQUENCE " + qualified(s.name) + ddl::alter_sequence_options(s),
                                      "ALTER SEQUENCE " + qualified(s.name) + ddl::alter_sequence_options(*cur), "none"));
-        ps.uses.insert("sequence:" + s.name.display());
+        ps.uses.insert(keys::sequence(s.name));
       }
       plan_owner(ctx, cur, s);
       plan_comment(ctx, "SEQUENCE " + qualified(s.name), "sequence." + s.name.display(), obj, cur ? cur->comment : std::nullopt,
-                   s.comment, "sequence:" + s.name.display());
+                   s.comment, keys::sequence(s.name));
     }
   }
   for (const auto& [sn, cur_schema] : ctx.current.schemas) {
@@ -83,7 +84,7 @@ void plan_sequences(PlanContext& ctx) {
       auto owner = owner_of(s);
       bool owner_dropped = owner && !ctx.desired.find_table(owner->first);
       // A soft-dropped owner takes the sequence into the trash with it (ALTER TABLE ... SET SCHEMA).
-      if (owner_dropped && ctx.current.find_table(owner->first) && keeps_table(ctx, *ctx.current.find_table(owner->first))) continue;
+      if (owner_dropped && ctx.current.find_table(owner->first) && recipes::keeps_table(ctx, *ctx.current.find_table(owner->first))) continue;
       std::string reverse = ddl::create_sequence(s);
       // A dropped owner table is recreated after this (rollback runs newest first) and takes the
       // sequence back itself (drop_table's reverse).
@@ -98,9 +99,9 @@ void plan_sequences(PlanContext& ctx) {
       auto& ps = ctx.add(Phase::drop, prio::drop_sequence,
                          make_step("drop_sequence:" + s.name.display(), '-', "sequence " + s.name.display(),
                                    "drops the sequence", "DROP SEQUENCE IF EXISTS " + qualified(s.name), reverse, "none"));
-      ps.drops.insert("sequence:" + s.name.display());
-      ps.uses.insert("schema:" + sn);
-      if (owner && !owner_dropped) ps.uses.insert(key_table(owner->first));
+      ps.drops.insert(keys::sequence(s.name));
+      ps.uses.insert(keys::schema(sn));
+      if (owner && !owner_dropped) ps.uses.insert(keys::table(owner->first));
       ps.step.irreversible_reason = "the sequence's current value is lost; rollback recreates it at its start value";
     }
   }

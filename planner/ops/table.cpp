@@ -7,6 +7,7 @@
 #include <set>
 
 #include "planner/ops/table_ops.hpp"
+#include "planner/recipes/soft_drop.hpp"
 #include "util/strings.hpp"
 
 namespace pgshift::planner {
@@ -51,19 +52,19 @@ void create_table(PlanContext& ctx, const schema::Table& t) {
                      make_step("create_table:" + t.name.display(), '+', "table " + t.name.display(),
                                t.partition_of ? "creates the partition of " + t.partition_of->display() : "creates the table",
                                ddl::create_table(t), "DROP TABLE " + qualified(t.name), "none (new table)"));
-  ps.creates.insert(key_table(t.name));
-  ps.creates.insert("columns_of:" + t.name.display());
-  for (const auto& c : t.columns) ps.creates.insert(key_column(t.name, c.name));
-  if (t.primary_key) ps.creates.insert(key_of_columns(t.name, t.primary_key->columns));
-  for (const auto& [n, u] : t.uniques) ps.creates.insert(key_of_columns(t.name, u.columns));
-  ps.uses.insert("schema:" + t.name.schema);
-  if (t.partition_of) ps.uses.insert(key_table(*t.partition_of));
+  ps.creates.insert(keys::table(t.name));
+  ps.creates.insert(keys::columns_of(t.name));
+  for (const auto& c : t.columns) ps.creates.insert(keys::column(t.name, c.name));
+  if (t.primary_key) ps.creates.insert(keys::key(t.name, t.primary_key->columns));
+  for (const auto& [n, u] : t.uniques) ps.creates.insert(keys::key(t.name, u.columns));
+  ps.uses.insert(keys::schema(t.name.schema));
+  if (t.partition_of) ps.uses.insert(keys::table(*t.partition_of));
   add_column_type_uses(ps, t, ctx.desired);
   if (t.rls_enabled || t.rls_forced) {
     auto& rls = ctx.add(Phase::add, prio::policy,
                         make_step("set_rls:" + t.name.display(), '~', "table " + t.name.display(),
                                   "sets row-level security", rls_sql(t), "", "ACCESS EXCLUSIVE (new table)"));
-    rls.uses.insert(key_table(t.name));
+    rls.uses.insert(keys::table(t.name));
   }
 }
 
@@ -90,51 +91,29 @@ std::string owned_sequences_sql(const schema::Database& db, const schema::Table&
 }  // namespace
 
 void drop_table(PlanContext& ctx, const schema::Table& t) {
-  if (soft_drop_table(ctx, t)) return;
+  if (recipes::soft_drop_table(ctx, t)) return;
   auto& ps = ctx.add(Phase::drop, prio::drop_table,
                      make_step("drop_table:" + t.name.display(), '-', "table " + t.name.display(), "drops the table",
                                "DROP TABLE " + qualified(t.name), recreate_table_sql(t) + owned_sequences_sql(ctx.current, t),
                                "ACCESS EXCLUSIVE on " + t.name.display()));
   ps.step.irreversible_reason = "the table's rows are lost; rollback recreates it empty";
   ps.step.hazards.push_back(hazards::deletes_data("drops table " + t.name.display() + ctx.size_note(t.name) + " and all its rows", t.name.display()));
-  ps.drops.insert(key_table(t.name));
-  ps.drops.insert("columns_of:" + t.name.display());
-  for (const auto& c : t.columns) ps.drops.insert(key_column(t.name, c.name));
-  ps.uses.insert("schema:" + t.name.schema);
+  ps.drops.insert(keys::table(t.name));
+  ps.drops.insert(keys::columns_of(t.name));
+  for (const auto& c : t.columns) ps.drops.insert(keys::column(t.name, c.name));
+  ps.uses.insert(keys::schema(t.name.schema));
   // Referencing tables that are dropped too go first; their FKs are part of them.
-  for (const auto& [n, fk] : t.foreign_keys) ps.uses.insert(key_table(fk.ref_table));
-  if (t.partition_of) ps.uses.insert(key_table(*t.partition_of));
+  for (const auto& [n, fk] : t.foreign_keys) ps.uses.insert(keys::table(fk.ref_table));
+  if (t.partition_of) ps.uses.insert(keys::table(*t.partition_of));
   for (const auto& c : t.columns) {
     std::string k = key_for_type_name(c.type, ctx.current);
     if (!k.empty()) ps.uses.insert(k);
   }
-  for (const auto& [n, tr] : t.triggers) ps.uses.insert("function:" + tr.function.schema + "." + tr.function.name + "()");
+  for (const auto& [n, tr] : t.triggers) ps.uses.insert(keys::function(tr.function.schema, tr.function.name + "()"));
   // Sequences its columns own or take defaults from go after it (DROP SEQUENCE would fail first).
   for (const auto& k : sequences_used(ctx.current, t)) ps.uses.insert(k);
 }
 
-std::set<std::string> sequences_used(const schema::Database& db, const schema::Table& t) {
-  std::set<std::string> out;
-  static const std::regex nextval_re(R"(nextval\('([^']+)')");
-  for (const auto& c : t.columns) {
-    if (!c.default_value) continue;
-    std::smatch m;
-    if (std::regex_search(c.default_value->canonical, m, nextval_re)) {
-      std::string name = m[1].str();
-      out.insert("sequence:" + (name.find('.') == std::string::npos ? t.name.schema + "." + name : name));
-    }
-  }
-  for (const auto& [sn, s] : db.schemas) {
-    for (const auto& [qn, seq] : s.sequences) {
-      if (!seq.owned_by) continue;
-      const std::string& o = *seq.owned_by;
-      if (util::starts_with(o, t.name.name + ".") || util::starts_with(o, t.name.display() + ".")) {
-        out.insert("sequence:" + seq.name.display());
-      }
-    }
-  }
-  return out;
-}
 
 }  // namespace ops
 
@@ -157,8 +136,8 @@ void plan_partition(PlanContext& ctx, const schema::Table& cur, const schema::Ta
                      make_step("attach_partition:" + des.name.display(), '~', "table " + des.name.display(),
                                "moves the partition (attach scans it to check the bound)", util::join(fwd, ";\n"),
                                util::join(rev, ";\n"), "SHARE UPDATE EXCLUSIVE on the parent, ACCESS EXCLUSIVE on the partition"));
-  ps.uses.insert(key_table(des.name));
-  if (des.partition_of) ps.uses.insert(key_table(*des.partition_of));
+  ps.uses.insert(keys::table(des.name));
+  if (des.partition_of) ps.uses.insert(keys::table(*des.partition_of));
   ps.step.hazards.push_back(hazards::full_table_scan(des.name.display(), ctx.size_note(des.name)));
 }
 
@@ -173,7 +152,7 @@ void plan_table_change(PlanContext& ctx, const schema::Table& cur, const schema:
     auto& ps = ctx.add(Phase::add, prio::policy,
                        make_step("set_rls:" + des.name.display(), '~', "table " + des.name.display(),
                                  "changes row-level security", rls_sql(des), rls_sql(cur), "ACCESS EXCLUSIVE (brief)"));
-    ps.uses.insert(key_table(des.name));
+    ps.uses.insert(keys::table(des.name));
     if (des.rls_enabled && !cur.rls_enabled) {
       ps.step.hazards.push_back(hazards::backward_incompatible("roles without a policy stop seeing rows of " + des.name.display()));
     }
@@ -190,7 +169,7 @@ void plan_table_change(PlanContext& ctx, const schema::Table& cur, const schema:
                                  "ALTER TABLE " + qualified(des.name) + (cur.unlogged ? " SET UNLOGGED" : " SET LOGGED"),
                                  "ACCESS EXCLUSIVE on " + des.name.display()));
     ps.step.hazards.push_back(hazards::table_rewrite(des.name.display(), ctx.size_note(des.name)));
-    ps.uses.insert(key_table(des.name));
+    ps.uses.insert(keys::table(des.name));
   }
 }
 
@@ -211,12 +190,12 @@ void plan_tables(PlanContext& ctx) {
         plan_table_change(ctx, *cur, t);
       }
       plan_comment(ctx, "TABLE " + qualified(t.name), "table." + t.name.display(), "table " + t.name.display(),
-                   cur ? cur->comment : std::nullopt, t.comment, key_table(t.name));
+                   cur ? cur->comment : std::nullopt, t.comment, keys::table(t.name));
       for (const auto& c : t.columns) {
         const schema::Column* cc = cur ? cur->find_column(c.name) : nullptr;
         plan_comment(ctx, "COLUMN " + qualified(t.name) + "." + schema::quote_ident(c.name),
                      "column." + t.name.display() + "." + c.name, "column " + t.name.display() + "." + c.name,
-                     cc ? cc->comment : std::nullopt, c.comment, key_column(t.name, c.name));
+                     cc ? cc->comment : std::nullopt, c.comment, keys::column(t.name, c.name));
       }
     }
   }

@@ -17,32 +17,16 @@ struct TablePair {
 void create_table(PlanContext& ctx, const schema::Table& t);
 void drop_table(PlanContext& ctx, const schema::Table& t);
 std::string recreate_table_sql(const schema::Table& t);
-// "sequence:s.n" keys of the sequences the table's columns own or call nextval() on.
-std::set<std::string> sequences_used(const schema::Database& db, const schema::Table& t);  // CREATE TABLE + indexes + FKs + triggers + policies
-
-// soft_drop.cpp: with options.soft_drop, the drop step of a table or column that keeps its data
-// (true), or false after a note saying why it must be dropped for real.
-bool soft_drop_table(PlanContext& ctx, const schema::Table& t);
-bool soft_drop_column(PlanContext& ctx, const schema::Table& t, const schema::Column& c);
-// True when soft_drop_table keeps `t` (its owned sequences then go into the trash with it).
-bool keeps_table(const PlanContext& ctx, const schema::Table& t);
 
 // column.cpp
 void plan_columns(PlanContext& ctx, const schema::Table& cur, const schema::Table& des);
 // Pairs of (from, to) types PostgreSQL changes between without a rewrite or scan.
 bool binary_coercible(const std::string& from, const std::string& to);
 bool is_volatile(const schema::Expr& e, const schema::Database& db);
-// Views of `db` that depend on `table`, directly or through other views, dependents last.
-std::vector<const schema::View*> dependent_views(const schema::Database& db, const schema::QualifiedName& table);
-// The not-null dance on an existing column: helper check NOT VALID (add), VALIDATE (backfill),
-// SET NOT NULL (switch), drop the helper check (drop).
-// With `after_fill`, the check comes in the backfill phase right after the column's backfill.
-void plan_set_not_null(PlanContext& ctx, const schema::Table& t, const std::string& column, bool after_fill = false);
 
 // constraint.cpp
 void plan_constraints(PlanContext& ctx, const schema::Table* cur, const schema::Table& des);
 void drop_constraints_of_dropped_table(PlanContext& ctx, const schema::Table& t);
-std::string key_of_columns(const schema::QualifiedName& t, const std::vector<std::string>& columns);
 
 // index.cpp
 void plan_indexes(PlanContext& ctx, const schema::QualifiedName& table, const std::map<std::string, schema::Index>* cur,

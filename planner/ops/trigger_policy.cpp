@@ -11,7 +11,7 @@ using schema::quote_ident;
 namespace {
 
 std::string key_trigger_function(const schema::Trigger& tr) {
-  return "function:" + tr.function.schema + "." + tr.function.name + "()";
+  return keys::function(tr.function.schema, tr.function.name + "()");
 }
 
 }  // namespace
@@ -28,13 +28,13 @@ void plan_triggers(PlanContext& ctx, const schema::Table* cur, const schema::Tab
                                    ddl::create_trigger(des.name, tr, old != nullptr),
                                    old ? ddl::create_trigger(des.name, *old, true) : ddl::drop_trigger(des.name, n),
                                    "SHARE ROW EXCLUSIVE on " + des.name.display() + " (brief)"));
-      ps.uses.insert(key_table(des.name));
-      ps.uses.insert("columns_of:" + des.name.display());
+      ps.uses.insert(keys::table(des.name));
+      ps.uses.insert(keys::columns_of(des.name));
       ps.uses.insert(key_trigger_function(tr));
-      ps.creates.insert("trigger:" + id);
+      ps.creates.insert(keys::trigger(des.name, n));
     }
     plan_comment(ctx, "TRIGGER " + quote_ident(n) + " ON " + qualified(des.name), "trigger." + id, "trigger " + id,
-                 old ? old->comment : std::nullopt, tr.comment, "trigger:" + id);
+                 old ? old->comment : std::nullopt, tr.comment, keys::trigger(des.name, n));
   }
   if (!cur) return;
   for (const auto& [n, tr] : cur->triggers) {
@@ -43,8 +43,8 @@ void plan_triggers(PlanContext& ctx, const schema::Table* cur, const schema::Tab
     auto& ps = ctx.add(Phase::drop, prio::drop_trigger,
                        make_step("drop_trigger:" + id, '-', "trigger " + id, "drops the trigger", ddl::drop_trigger(des.name, n),
                                  ddl::create_trigger(des.name, tr), "SHARE ROW EXCLUSIVE on " + des.name.display() + " (brief)"));
-    ps.drops.insert("trigger:" + id);
-    ps.uses.insert(key_table(des.name));
+    ps.drops.insert(keys::trigger(des.name, n));
+    ps.uses.insert(keys::table(des.name));
     ps.uses.insert(key_trigger_function(tr));
   }
 }
@@ -64,12 +64,12 @@ void plan_policies(PlanContext& ctx, const schema::Table* cur, const schema::Tab
                          make_step((old ? "replace_policy:" : "create_policy:") + id, old ? '~' : '+', "policy " + id,
                                    old ? "replaces the policy in one transaction" : "creates the policy", fwd, rev,
                                    "ACCESS EXCLUSIVE on " + des.name.display() + " (brief)"));
-      ps.uses.insert(key_table(des.name));
-      ps.uses.insert("columns_of:" + des.name.display());
-      ps.creates.insert("policy:" + id);
+      ps.uses.insert(keys::table(des.name));
+      ps.uses.insert(keys::columns_of(des.name));
+      ps.creates.insert(keys::policy(des.name, n));
     }
     plan_comment(ctx, "POLICY " + quote_ident(n) + " ON " + qualified(des.name), "policy." + id, "policy " + id,
-                 old ? old->comment : std::nullopt, p.comment, "policy:" + id);
+                 old ? old->comment : std::nullopt, p.comment, keys::policy(des.name, n));
   }
   if (!cur) return;
   for (const auto& [n, p] : cur->policies) {
@@ -78,8 +78,8 @@ void plan_policies(PlanContext& ctx, const schema::Table* cur, const schema::Tab
     auto& ps = ctx.add(Phase::drop, prio::drop_policy,
                        make_step("drop_policy:" + id, '-', "policy " + id, "drops the policy", ddl::drop_policy(des.name, n),
                                  ddl::create_policy(des.name, p), "ACCESS EXCLUSIVE on " + des.name.display() + " (brief)"));
-    ps.drops.insert("policy:" + id);
-    ps.uses.insert(key_table(des.name));
+    ps.drops.insert(keys::policy(des.name, n));
+    ps.uses.insert(keys::table(des.name));
   }
 }
 

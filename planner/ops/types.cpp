@@ -18,8 +18,8 @@ namespace {
 
 PlannedStep& type_step(PlanContext& ctx, Phase phase, int priority, Step step, const schema::QualifiedName& name, bool create) {
   auto& ps = ctx.add(phase, priority, std::move(step));
-  (create ? ps.creates : ps.drops).insert(key_type(name));
-  ps.uses.insert("schema:" + name.schema);
+  (create ? ps.creates : ps.drops).insert(keys::type(name));
+  ps.uses.insert(keys::schema(name.schema));
   return ps;
 }
 
@@ -39,11 +39,11 @@ std::vector<std::pair<const schema::Table*, const schema::Column*>> enum_users(c
     for (const auto& [tn, t] : s.tables) {
       if (t.partition_of) continue;
       for (const auto& c : t.columns) {
-        if (key_for_type_name(c.type, db) != key_type(type)) continue;
+        if (key_for_type_name(c.type, db) != keys::type(type)) continue;
         if (survivors) {
           const schema::Table* st = survivors->find_table(t.name);
           const schema::Column* sc = st ? st->find_column(c.name) : nullptr;
-          if (!sc || key_for_type_name(sc->type, *survivors) != key_type(type)) continue;
+          if (!sc || key_for_type_name(sc->type, *survivors) != keys::type(type)) continue;
         }
         out.push_back({&t, &c});
       }
@@ -103,10 +103,10 @@ std::string rebuild_enum_sql(const schema::Database& db, const schema::Enum& fro
   return util::join(sql, ";\n");
 }
 
-void plan_enum_change(PlanContext& ctx, const schema::Enum& cur, const schema::Enum& des) {
+// Renamed labels first (catalog only); returns the current labels after the renames.
+std::vector<std::string> rename_labels(PlanContext& ctx, const schema::Enum& cur, const schema::Enum& des) {
   std::vector<std::string> have = labels(cur);
   std::string obj = "enum " + des.name.display();
-  // Renames first (catalog only).
   for (const auto& v : des.values) {
     if (!v.renamed_from) continue;
     auto it = std::find(have.begin(), have.end(), *v.renamed_from);
@@ -123,61 +123,59 @@ void plan_enum_change(PlanContext& ctx, const schema::Enum& cur, const schema::E
     ps.step.hazards.push_back(hazards::backward_incompatible("old code writing label '" + *v.renamed_from + "' fails"));
     *it = v.name;
   }
-  std::vector<std::string> want = labels(des);
-  // Removed labels or a changed order of existing labels: rebuild the type.
-  std::vector<std::string> kept;
-  for (const auto& l : have) {
-    if (std::find(want.begin(), want.end(), l) != want.end()) kept.push_back(l);
+  return have;
+}
+
+// Removed labels or a changed order of existing labels: the type is rebuilt and every column using it
+// converted, in one step.
+void rebuild_enum(PlanContext& ctx, const schema::Enum& cur, const schema::Enum& des, const std::vector<std::string>& have) {
+  std::string obj = "enum " + des.name.display();
+  schema::Enum from = cur;
+  from.values.clear();
+  for (const auto& l : have) from.values.push_back({l, std::nullopt});
+  auto all_users = enum_users(ctx.current, cur.name);
+  auto users = enum_users(ctx.current, cur.name, &ctx.desired);
+  schema::QualifiedName aside{des.name.schema, naming::fit("_pgshift_old_" + des.name.name)};
+  std::string rename_aside = fmt::format("ALTER TYPE {} RENAME TO {}", qualified(des.name), schema::quote_ident(aside.name));
+  std::string rename_back = fmt::format("ALTER TYPE {} RENAME TO {}", qualified(aside), schema::quote_ident(des.name.name));
+  bool split = users.size() != all_users.size();  // dropped tables still use the old type until the drop phase
+  std::vector<std::string> fwd{rename_aside, ddl::create_enum(des)};
+  if (des.comment) fwd.push_back(ddl::comment_on("TYPE " + qualified(des.name), des.comment));
+  std::string conv = convert_columns_sql(users, des.name);
+  if (!conv.empty()) fwd.push_back(conv);
+  if (!split) fwd.push_back("DROP TYPE " + qualified(aside));
+  std::vector<std::string> rev;
+  if (!split) rev.push_back(ddl::create_enum([&] { schema::Enum e = from; e.name = aside; return e; }()));
+  std::string back = convert_columns_sql(users, aside);
+  if (!back.empty()) rev.push_back(back);
+  rev.push_back("DROP TYPE " + qualified(des.name));
+  rev.push_back(rename_back);
+  auto& ps = type_step(ctx, Phase::add, prio::type,
+                       make_step("rebuild_enum:" + des.name.display(), '~', obj,
+                                 "rebuilds the enum with the new labels and converts every column that keeps it",
+                                 util::join(fwd, ";\n"), util::join(rev, ";\n"),
+                                 "ACCESS EXCLUSIVE on every table using the type"),
+                       des.name, true);
+  for (auto [t, c] : users) {
+    ps.step.hazards.push_back(hazards::table_rewrite(t->name.display(), ctx.size_note(t->name)));
+    ps.uses.insert(keys::table(t->name));
   }
-  std::vector<std::string> want_existing;
-  for (const auto& l : want) {
-    if (std::find(have.begin(), have.end(), l) != have.end()) want_existing.push_back(l);
+  if (split) {
+    auto& d = type_step(ctx, Phase::drop, prio::drop_type,
+                        make_step("drop_old_enum:" + des.name.display(), '-', obj,
+                                  "drops the old enum once no dropped table uses it", "DROP TYPE " + qualified(aside),
+                                  ddl::create_enum([&] { schema::Enum e = from; e.name = aside; return e; }()), "none"),
+                        des.name, false);
+    (void)d;
   }
-  if (kept.size() != have.size() || kept != want_existing) {
-    schema::Enum from = cur;
-    from.values.clear();
-    for (const auto& l : have) from.values.push_back({l, std::nullopt});
-    auto all_users = enum_users(ctx.current, cur.name);
-    auto users = enum_users(ctx.current, cur.name, &ctx.desired);
-    schema::QualifiedName aside{des.name.schema, naming::fit("_pgshift_old_" + des.name.name)};
-    std::string rename_aside = fmt::format("ALTER TYPE {} RENAME TO {}", qualified(des.name), schema::quote_ident(aside.name));
-    std::string rename_back = fmt::format("ALTER TYPE {} RENAME TO {}", qualified(aside), schema::quote_ident(des.name.name));
-    bool split = users.size() != all_users.size();  // dropped tables still use the old type until the drop phase
-    std::vector<std::string> fwd{rename_aside, ddl::create_enum(des)};
-    if (des.comment) fwd.push_back(ddl::comment_on("TYPE " + qualified(des.name), des.comment));
-    std::string conv = convert_columns_sql(users, des.name);
-    if (!conv.empty()) fwd.push_back(conv);
-    if (!split) fwd.push_back("DROP TYPE " + qualified(aside));
-    std::vector<std::string> rev;
-    if (!split) rev.push_back(ddl::create_enum([&] { schema::Enum e = from; e.name = aside; return e; }()));
-    std::string back = convert_columns_sql(users, aside);
-    if (!back.empty()) rev.push_back(back);
-    rev.push_back("DROP TYPE " + qualified(des.name));
-    rev.push_back(rename_back);
-    auto& ps = type_step(ctx, Phase::add, prio::type,
-                         make_step("rebuild_enum:" + des.name.display(), '~', obj,
-                                   "rebuilds the enum with the new labels and converts every column that keeps it",
-                                   util::join(fwd, ";\n"), util::join(rev, ";\n"),
-                                   "ACCESS EXCLUSIVE on every table using the type"),
-                         des.name, true);
-    for (auto [t, c] : users) {
-      ps.step.hazards.push_back(hazards::table_rewrite(t->name.display(), ctx.size_note(t->name)));
-      ps.uses.insert(key_table(t->name));
-    }
-    if (split) {
-      auto& d = type_step(ctx, Phase::drop, prio::drop_type,
-                          make_step("drop_old_enum:" + des.name.display(), '-', obj,
-                                    "drops the old enum once no dropped table uses it", "DROP TYPE " + qualified(aside),
-                                    ddl::create_enum([&] { schema::Enum e = from; e.name = aside; return e; }()), "none"),
-                          des.name, false);
-      (void)d;
-    }
-    ps.step.hazards.push_back(hazards::backward_incompatible("removes labels of " + des.name.display() +
-                                                             "; rows holding them make the step fail"));
-    return;
-  }
-  // Additions: ADD VALUE next to a neighbour that already exists, one committed step per label, in the
-  // desired order (so that each step's reverse knows exactly which labels exist when it runs).
+  ps.step.hazards.push_back(hazards::backward_incompatible("removes labels of " + des.name.display() +
+                                                           "; rows holding them make the step fail"));
+}
+
+// Additions: ADD VALUE next to a neighbour that already exists, one committed step per label, in the
+// desired order (so that each step's reverse knows exactly which labels exist when it runs).
+void add_labels(PlanContext& ctx, const schema::Enum& des, std::vector<std::string> have, const std::vector<std::string>& want) {
+  std::string obj = "enum " + des.name.display();
   std::string previous_new;
   for (size_t i = 0; i < want.size(); ++i) {
     if (std::find(have.begin(), have.end(), want[i]) != have.end()) continue;
@@ -212,12 +210,30 @@ void plan_enum_change(PlanContext& ctx, const schema::Enum& cur, const schema::E
         "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_enum WHERE enumtypid = {}::regtype AND enumlabel = {})",
         quote_literal(qualified(des.name)), quote_literal(want[i]));
     auto& ps = type_step(ctx, Phase::add, prio::enum_value, std::move(s), des.name, true);
-    ps.creates.insert("enum_label:" + des.name.display() + "." + want[i]);
-    if (!neighbour.empty()) ps.uses.insert("enum_label:" + des.name.display() + "." + neighbour);
-    if (!previous_new.empty()) ps.uses.insert("enum_label:" + des.name.display() + "." + previous_new);
+    ps.creates.insert(keys::enum_label(des.name, want[i]));
+    if (!neighbour.empty()) ps.uses.insert(keys::enum_label(des.name, neighbour));
+    if (!previous_new.empty()) ps.uses.insert(keys::enum_label(des.name, previous_new));
     previous_new = want[i];
     have.push_back(want[i]);
   }
+}
+
+void plan_enum_change(PlanContext& ctx, const schema::Enum& cur, const schema::Enum& des) {
+  std::vector<std::string> have = rename_labels(ctx, cur, des);
+  std::vector<std::string> want = labels(des);
+  std::vector<std::string> kept;
+  for (const auto& l : have) {
+    if (std::find(want.begin(), want.end(), l) != want.end()) kept.push_back(l);
+  }
+  std::vector<std::string> want_existing;
+  for (const auto& l : want) {
+    if (std::find(have.begin(), have.end(), l) != have.end()) want_existing.push_back(l);
+  }
+  if (kept.size() != have.size() || kept != want_existing) {
+    rebuild_enum(ctx, cur, des, have);
+    return;
+  }
+  add_labels(ctx, des, have, want);
 }
 
 void plan_enums(PlanContext& ctx, const schema::Schema* cur, const schema::Schema& des) {
@@ -234,7 +250,7 @@ void plan_enums(PlanContext& ctx, const schema::Schema* cur, const schema::Schem
       plan_enum_change(ctx, *old, e);
     }
     plan_comment(ctx, "TYPE " + qualified(e.name), "type." + e.name.display(), "enum " + e.name.display(),
-                 old ? old->comment : std::nullopt, e.comment, key_type(e.name));
+                 old ? old->comment : std::nullopt, e.comment, keys::type(e.name));
   }
 }
 
@@ -283,7 +299,7 @@ void plan_domains(PlanContext& ctx, const schema::Schema* cur, const schema::Sch
       ps.step.hazards.push_back(hazards::full_table_scan("columns of domain " + d.name.display(), ""));
     }
     plan_comment(ctx, "DOMAIN " + qualified(d.name), "domain." + d.name.display(), "domain " + d.name.display(),
-                 old ? old->comment : std::nullopt, d.comment, key_type(d.name));
+                 old ? old->comment : std::nullopt, d.comment, keys::type(d.name));
   }
 }
 
@@ -304,7 +320,7 @@ void plan_composites(PlanContext& ctx, const schema::Schema* cur, const schema::
                 c.name, true);
     }
     plan_comment(ctx, "TYPE " + qualified(c.name), "type." + c.name.display(), "type " + c.name.display(),
-                 old ? old->comment : std::nullopt, c.comment, key_type(c.name));
+                 old ? old->comment : std::nullopt, c.comment, keys::type(c.name));
   }
 }
 

@@ -26,10 +26,10 @@ std::vector<schema::QualifiedName> references(const schema::View& v) {
 void add_reference_uses(PlannedStep& ps, const schema::View& v, const schema::Database& db, bool drop) {
   for (const auto& r : references(v)) {
     if (db.find_table(r)) {
-      ps.uses.insert(key_table(r));
-      ps.uses.insert("columns_of:" + r.display());
+      ps.uses.insert(keys::table(r));
+      ps.uses.insert(keys::columns_of(r));
     } else if (db.find_view(r)) {
-      ps.uses.insert(key_view(r));
+      ps.uses.insert(keys::view(r));
     }
   }
   (void)drop;
@@ -80,7 +80,7 @@ void plan_view_change(PlanContext& ctx, const schema::View& old, const schema::V
                        make_step("replace_view:" + id, '~', kind + id, "replaces the query in place (CREATE OR REPLACE)",
                                  ddl::create_view(v, true), ddl::drop_view(v) + ";\n" + create_with_indexes(old),
                                  "ACCESS EXCLUSIVE on the view (brief)"));
-    ps.creates.insert(key_view(v.name));
+    ps.creates.insert(keys::view(v.name));
     add_reference_uses(ps, v, ctx.desired, false);
     return;
   }
@@ -106,7 +106,7 @@ void plan_view_change(PlanContext& ctx, const schema::View& old, const schema::V
                                v.materialized ? "drops and recreates the materialized view (repopulates it)"
                                               : "drops and recreates the view in one transaction (its columns changed)",
                                util::join(fwd, ";\n"), util::join(rev_drop, ";\n"), "ACCESS EXCLUSIVE on the view (brief)"));
-  ps.creates.insert(key_view(v.name));
+  ps.creates.insert(keys::view(v.name));
   add_reference_uses(ps, v, ctx.desired, false);
   if (v.materialized) ps.step.statement_timeout_ms = 0;
 }
@@ -123,8 +123,8 @@ void plan_views(PlanContext& ctx) {
         auto& ps = ctx.add(Phase::add, prio::view,
                            make_step("create_view:" + id, '+', kind + id, "creates the view", ddl::create_view(v),
                                      ddl::drop_view(v), "none (new view)"));
-        ps.creates.insert(key_view(v.name));
-        ps.uses.insert("schema:" + sn);
+        ps.creates.insert(keys::view(v.name));
+        ps.uses.insert(keys::schema(sn));
         add_reference_uses(ps, v, ctx.desired, false);
         plan_indexes(ctx, v.name, nullptr, v.indexes, true, false);
       } else {
@@ -141,7 +141,7 @@ void plan_views(PlanContext& ctx) {
         if (!ctx.views_handled.count(v.name)) plan_indexes(ctx, v.name, &old->indexes, v.indexes, false, false);
       }
       plan_comment(ctx, (v.materialized ? "MATERIALIZED VIEW " : "VIEW ") + qualified(v.name), "view." + id, kind + id,
-                   old ? old->comment : std::nullopt, v.comment, key_view(v.name));
+                   old ? old->comment : std::nullopt, v.comment, keys::view(v.name));
     }
   }
   for (const auto& [sn, s] : ctx.current.schemas) {
@@ -150,8 +150,8 @@ void plan_views(PlanContext& ctx) {
       auto& ps = ctx.add(Phase::drop, prio::drop_view,
                          make_step("drop_view:" + v.name.display(), '-', (v.materialized ? "materialized view " : "view ") + v.name.display(),
                                    "drops the view", ddl::drop_view(v), create_with_indexes(v), "ACCESS EXCLUSIVE on the view (brief)"));
-      ps.drops.insert(key_view(v.name));
-      ps.uses.insert("schema:" + sn);
+      ps.drops.insert(keys::view(v.name));
+      ps.uses.insert(keys::schema(sn));
       add_reference_uses(ps, v, ctx.current, true);
       ps.step.hazards.push_back(hazards::backward_incompatible("old code reading " + v.name.display() + " fails"));
     }

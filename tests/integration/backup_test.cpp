@@ -8,12 +8,12 @@
 #include <filesystem>
 #include <thread>
 
-#include "executor/backup.hpp"
+#include "executor/backup/backup_policy.hpp"
 #include "executor/connection.hpp"
-#include "executor/pg_tools.hpp"
+#include "executor/backup/pg_tools.hpp"
 #include "executor/preflight.hpp"
 #include "executor/progress.hpp"
-#include "executor/restore.hpp"
+#include "executor/backup/restore.hpp"
 #include "schema/sql_text.hpp"
 #include "tests/support/pg_test.hpp"
 #include "util/error.hpp"

@@ -11,13 +11,13 @@
 #include <random>
 #include <thread>
 
-#include "cli/shadow.hpp"
+#include "executor/scratch/normalize.hpp"
 #include "executor/apply.hpp"
 #include "executor/connection.hpp"
 #include "executor/rollback.hpp"
 #include "introspect/introspect.hpp"
 #include "planner/planner.hpp"
-#include "planner/render.hpp"
+#include "planner/report/render.hpp"
 #include "schema/yaml_io.hpp"
 #include "tests/support/pg_test.hpp"
 #include "util/error.hpp"

@@ -13,12 +13,12 @@
 #include <mutex>
 #include <thread>
 
-#include "cli/shadow.hpp"
+#include "executor/scratch/normalize.hpp"
 #include "executor/apply.hpp"
 #include "executor/rollback.hpp"
 #include "introspect/introspect.hpp"
 #include "planner/planner.hpp"
-#include "planner/render.hpp"
+#include "planner/report/render.hpp"
 #include "schema/yaml_io.hpp"
 #include "tests/support/pg_test.hpp"
 #include "util/error.hpp"

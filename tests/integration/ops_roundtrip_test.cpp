@@ -11,12 +11,12 @@
 #include <filesystem>
 #include <fmt/format.h>
 
-#include "cli/shadow.hpp"
+#include "executor/scratch/normalize.hpp"
 #include "executor/apply.hpp"
 #include "executor/rollback.hpp"
 #include "introspect/introspect.hpp"
 #include "planner/planner.hpp"
-#include "planner/render.hpp"
+#include "planner/report/render.hpp"
 #include "schema/sql_text.hpp"
 #include "schema/yaml_io.hpp"
 #include "tests/support/pg_test.hpp"
@@ -149,8 +149,8 @@ void run_case(const fs::path& dir) {
   schema::Database current = fs::exists(dir / "current.yaml") ? schema::load_schema(dir / "current.yaml") : schema::Database{};
   schema::Database desired = schema::load_schema(dir / "desired.yaml");
   schema::strip_hints(current);
-  current = cli::normalize_through_server(db.url(), current).desired;
-  desired = cli::normalize_through_server(db.url(), desired).desired;
+  current = executor::normalize_through_server(db.url(), current).desired;
+  desired = executor::normalize_through_server(db.url(), desired).desired;
   // 1. Build the starting schema and fill it.
   if (fs::exists(dir / "current.yaml")) {
     apply_all(c, planner::make_plan(inspect(c), current));

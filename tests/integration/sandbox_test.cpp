@@ -9,7 +9,7 @@
 #include <filesystem>
 
 #include "executor/connection.hpp"
-#include "executor/sandbox.hpp"
+#include "executor/sandbox/sandbox.hpp"
 #include "tests/support/pg_test.hpp"
 #include "util/error.hpp"
 

@@ -1,14 +1,14 @@
-// verify (executor/verify.hpp) against the test cluster: the sampled copy keeps foreign keys with
+// verify (executor/scratch/verify.hpp) against the test cluster: the sampled copy keeps foreign keys with
 // hostile names, a good plan is proven (lost data named, not a failure), a step whose rollback does not
 // restore data or schema is a divergence, queries are explained, and the scratch database is dropped
 // in every case, cancellation included.
 #include <catch2/catch.hpp>
 
-#include "cli/shadow.hpp"
+#include "executor/scratch/normalize.hpp"
 #include "executor/connection.hpp"
-#include "executor/scratch.hpp"
-#include "executor/scratch_copy.hpp"
-#include "executor/verify.hpp"
+#include "executor/scratch/scratch.hpp"
+#include "executor/scratch/scratch_copy.hpp"
+#include "executor/scratch/verify.hpp"
 #include "introspect/introspect.hpp"
 #include "planner/planner.hpp"
 #include "schema/yaml_io.hpp"
@@ -131,7 +131,7 @@ TEST_CASE("verify proves a good plan on the copy: steps measured, lost data name
   test::TestDb db;
   db.exec(k_users);
   executor::VerifyOptions o = options_for(db);
-  o.desired = cli::normalize_through_server(db.url(), schema::load_schema_text(k_users_desired, "desired.yaml")).desired;
+  o.desired = executor::normalize_through_server(db.url(), schema::load_schema_text(k_users_desired, "desired.yaml")).desired;
   o.queries = {"SELECT id FROM public.users WHERE email = 'user5'"};
 
   executor::VerifyReport r = executor::verify(o);
@@ -206,7 +206,7 @@ TEST_CASE("a cancelled verify drops the scratch database on the way out") {
   test::TestDb db;
   db.exec(k_users);
   executor::VerifyOptions o = options_for(db);
-  o.desired = cli::normalize_through_server(db.url(), schema::load_schema_text(k_users_desired, "desired.yaml")).desired;
+  o.desired = executor::normalize_through_server(db.url(), schema::load_schema_text(k_users_desired, "desired.yaml")).desired;
   bool stop = false;
   std::string scratch;
   o.progress = [&](const std::string& line) {

@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "planner/drift.hpp"
+#include "planner/report/render.hpp"
 
 using namespace pgshift::planner;
 using namespace pgshift::schema;

@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "planner/render.hpp"
+#include "planner/report/render.hpp"
 
 using namespace pgshift::planner;
 

@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "planner/render.hpp"
+#include "planner/report/render.hpp"
 #include "util/strings.hpp"
 
 using namespace pgshift::planner;

@@ -12,9 +12,9 @@
 #include <stdexcept>
 #include <sys/wait.h>
 
-#include "cli/shadow.hpp"
+#include "executor/scratch/normalize.hpp"
 #include "executor/connection.hpp"
-#include "executor/sandbox.hpp"
+#include "executor/sandbox/sandbox.hpp"
 #include "schema/yaml_io.hpp"
 
 namespace pgshift::test {
@@ -122,8 +122,8 @@ std::set<planner::HazardKind> all_hazards() {
 
 schema::Database desired_schema(const TestDb& db, std::string_view yaml) {
   schema::Database hints = schema::load_schema_text(yaml, "desired.yaml");
-  schema::Database desired = cli::normalize_through_server(db.url(), hints).desired;
-  cli::copy_hints(hints, desired);
+  schema::Database desired = executor::normalize_through_server(db.url(), hints).desired;
+  executor::copy_hints(hints, desired);
   return desired;
 }
 
