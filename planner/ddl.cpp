@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include "schema/expr.hpp"
 #include "schema/sql_text.hpp"
 #include "util/strings.hpp"
 
@@ -67,7 +68,7 @@ std::string column_definition(const schema::Column& c) {
   if (c.collation) out += " COLLATE " + collation_sql(*c.collation);
   if (c.generated) out += " GENERATED ALWAYS AS (" + expr_sql(*c.generated) + ") STORED";
   if (c.identity) out += " " + identity_clause(*c.identity);
-  if (c.default_value) out += " DEFAULT " + expr_sql(*c.default_value);
+  if (c.default_value) out += " DEFAULT " + schema::default_sql(*c.default_value);
   if (!c.nullable) out += " NOT NULL";
   return out;
 }
@@ -241,7 +242,7 @@ std::string create_enum(const schema::Enum& e) {
 std::string create_domain(const schema::Domain& d) {
   std::string out = fmt::format("CREATE DOMAIN {} AS {}", qualified(d.name), type_sql(d.type));
   if (d.collation) out += " COLLATE " + collation_sql(*d.collation);
-  if (d.default_value) out += " DEFAULT " + expr_sql(*d.default_value);
+  if (d.default_value) out += " DEFAULT " + schema::default_sql(*d.default_value);
   if (!d.nullable) out += " NOT NULL";
   for (const auto& [name, c] : d.checks) out += " CONSTRAINT " + quote_ident(name) + " CHECK (" + expr_sql(c.expression) + ")";
   return out;

@@ -223,6 +223,45 @@ Expr make_expr(std::string_view source, const ExprOptions& options) {
   return Expr{std::string(source), detail::canonical_expr(expr, canonical_options(options))};
 }
 
+namespace {
+
+// Whether `node` prints as something DEFAULT's restricted expression (b_expr) takes as it is.
+bool simple_default(const PgQuery__Node* node) {
+  switch (node->node_case) {
+    case PG_QUERY__NODE__NODE_A_CONST:
+    case PG_QUERY__NODE__NODE_COLUMN_REF:
+    case PG_QUERY__NODE__NODE_SQLVALUE_FUNCTION:
+    case PG_QUERY__NODE__NODE_COALESCE_EXPR:
+    case PG_QUERY__NODE__NODE_MIN_MAX_EXPR:
+    case PG_QUERY__NODE__NODE_A_ARRAY_EXPR:
+      return true;
+    case PG_QUERY__NODE__NODE_FUNC_CALL:
+      // AT TIME ZONE, EXTRACT, OVERLAPS ... are calls printed in SQL syntax.
+      return node->func_call->funcformat != PG_QUERY__COERCION_FORM__COERCE_SQL_SYNTAX && node->func_call->over == nullptr;
+    case PG_QUERY__NODE__NODE_TYPE_CAST:
+      return simple_default(node->type_cast->arg);
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
+std::string default_sql(const Expr& e) {
+  const std::string& text = e.canonical.empty() ? e.source : e.canonical;
+  try {
+    pg::ParseTree tree = pg::parse("SELECT " + text);
+    if (tree->n_stmts == 1 && tree->stmts[0]->stmt->node_case == PG_QUERY__NODE__NODE_SELECT_STMT) {
+      const PgQuery__SelectStmt* s = tree->stmts[0]->stmt->select_stmt;
+      if (s->n_target_list == 1 && simple_default(s->target_list[0]->res_target->val)) {
+        return text;
+      }
+    }
+  } catch (const SqlParseError&) {
+  }
+  return "(" + text + ")";
+}
+
 Expr make_query(std::string_view source) {
   std::string sql(source);
   pg::ParseTree tree = pg::parse(sql);

@@ -70,6 +70,10 @@ struct ExprOptions {
 // Parses `source` as exactly one scalar expression and returns its canonical form.
 // Throws SqlParseError when it does not parse or is not exactly one expression ("1; DROP TABLE t").
 Expr make_expr(std::string_view source, const ExprOptions& options = {});
+// The canonical form as DEFAULT's argument: DEFAULT takes a restricted expression (b_expr), so anything
+// but a constant, a column, a plain function call or a cast of one is parenthesized
+// (`DEFAULT (now() AT TIME ZONE 'utc')`, `DEFAULT (a IS NULL)`); `DEFAULT now()` stays as it is.
+std::string default_sql(const Expr& e);
 // Parses `source` as exactly one SELECT (or VALUES / WITH ... SELECT) statement, for view queries.
 Expr make_query(std::string_view source);
 // Canonicalises a type name: int/int4/integer -> "integer", varchar(100) -> "character varying(100)",

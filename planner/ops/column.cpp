@@ -56,7 +56,7 @@ void plan_add_column(PlanContext& ctx, const schema::Table& t, const schema::Col
     needs_fill = volatile_default || c.using_expr;
   }
   std::string fwd = ddl::add_column(t.name, first);
-  if (volatile_default) fwd += ";\n" + ddl::alter_column(t.name, c.name) + " SET DEFAULT " + c.default_value->canonical;
+  if (volatile_default) fwd += ";\n" + ddl::alter_column(t.name, c.name) + " SET DEFAULT " + schema::default_sql(*c.default_value);
   auto& ps = ctx.add(Phase::add, prio::column,
                      make_step("add_column:" + col_display(t.name, c.name), '+', obj,
                                rewrite ? "adds the column (fills every row)" : "adds the column (catalog only, no rewrite)", fwd,
@@ -120,7 +120,7 @@ void plan_type_change(PlanContext& ctx, const schema::Table& t, const schema::Co
 void plan_default_change(PlanContext& ctx, const schema::Table& t, const schema::Column& cur, const schema::Column& des) {
   if (cur.default_value == des.default_value || des.identity || cur.identity) return;
   auto set = [&](const std::optional<schema::Expr>& d) {
-    return ddl::alter_column(t.name, des.name) + (d ? " SET DEFAULT " + d->canonical : " DROP DEFAULT");
+    return ddl::alter_column(t.name, des.name) + (d ? " SET DEFAULT " + schema::default_sql(*d) : " DROP DEFAULT");
   };
   column_step(ctx, Phase::add, prio::column_alter + 1,
               make_step("set_default:" + col_display(t.name, des.name), '~', "column " + col_display(t.name, des.name),
@@ -147,10 +147,10 @@ void plan_identity_change(PlanContext& ctx, const schema::Table& t, const schema
     if (cur.default_value) fwd.push_back(col + " DROP DEFAULT");  // serial to identity: the old default goes
     add_identity(*des.identity, fwd);
     rev.push_back(col + " DROP IDENTITY");
-    if (cur.default_value) rev.push_back(col + " SET DEFAULT " + cur.default_value->canonical);
+    if (cur.default_value) rev.push_back(col + " SET DEFAULT " + schema::default_sql(*cur.default_value));
   } else {
     fwd.push_back(col + " DROP IDENTITY");
-    if (des.default_value) fwd.push_back(col + " SET DEFAULT " + des.default_value->canonical);
+    if (des.default_value) fwd.push_back(col + " SET DEFAULT " + schema::default_sql(*des.default_value));
     if (des.default_value) rev.push_back(col + " DROP DEFAULT");
     add_identity(*cur.identity, rev);
   }
@@ -270,7 +270,7 @@ void plan_type_change(PlanContext& ctx, const schema::Table& t, const schema::Co
                                    : quote_ident(to.name) + "::" + schema::type_sql(to.type));
     }
     sql.push_back(s);
-    if (to.default_value && !coercible) sql.push_back(ddl::alter_column(t.name, to.name) + " SET DEFAULT " + to.default_value->canonical);
+    if (to.default_value && !coercible) sql.push_back(ddl::alter_column(t.name, to.name) + " SET DEFAULT " + schema::default_sql(*to.default_value));
     return sql;
   };
   std::vector<std::string> fwd, rev;

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "planner/naming.hpp"
+#include "schema/expr.hpp"
 #include "planner/ops/common.hpp"
 #include "util/strings.hpp"
 
@@ -63,7 +64,7 @@ std::string convert_columns_sql(const std::vector<std::pair<const schema::Table*
     if (c->default_value) sql.push_back(fmt::format("ALTER TABLE {} ALTER COLUMN {} DROP DEFAULT", qualified(t->name), col));
     sql.push_back(fmt::format("ALTER TABLE {} ALTER COLUMN {} TYPE {} USING ({})::{}", qualified(t->name), col, target, conv, target));
     if (c->default_value) {
-      sql.push_back(fmt::format("ALTER TABLE {} ALTER COLUMN {} SET DEFAULT {}", qualified(t->name), col, c->default_value->canonical));
+      sql.push_back(fmt::format("ALTER TABLE {} ALTER COLUMN {} SET DEFAULT {}", qualified(t->name), col, schema::default_sql(*c->default_value)));
     }
   }
   return util::join(sql, ";\n");
@@ -96,7 +97,7 @@ std::string rebuild_enum_sql(const schema::Database& db, const schema::Enum& fro
                               conv, target));
     if (c->default_value) {
       sql.push_back(fmt::format("ALTER TABLE {} ALTER COLUMN {} SET DEFAULT {}", qualified(t->name), col,
-                                c->default_value->canonical));
+                                schema::default_sql(*c->default_value)));
     }
   }
   sql.push_back("DROP TYPE " + qualified(aside_name));
@@ -269,8 +270,8 @@ void plan_domains(PlanContext& ctx, const schema::Schema* cur, const schema::Sch
       std::vector<std::string> fwd, rev;
       auto dom = "ALTER DOMAIN " + qualified(d.name);
       if (old->default_value != d.default_value) {
-        fwd.push_back(dom + (d.default_value ? " SET DEFAULT " + d.default_value->canonical : " DROP DEFAULT"));
-        rev.push_back(dom + (old->default_value ? " SET DEFAULT " + old->default_value->canonical : " DROP DEFAULT"));
+        fwd.push_back(dom + (d.default_value ? " SET DEFAULT " + schema::default_sql(*d.default_value) : " DROP DEFAULT"));
+        rev.push_back(dom + (old->default_value ? " SET DEFAULT " + schema::default_sql(*old->default_value) : " DROP DEFAULT"));
       }
       if (old->nullable != d.nullable) {
         fwd.push_back(dom + (d.nullable ? " DROP NOT NULL" : " SET NOT NULL"));

@@ -14,6 +14,7 @@
 #include "planner/ddl.hpp"
 #include "planner/hazards.hpp"
 #include "planner/recipes/soft_drop.hpp"
+#include "schema/expr.hpp"
 #include "schema/sql_text.hpp"
 #include "planner/soft_drop.hpp"
 #include "util/strings.hpp"
@@ -147,7 +148,7 @@ bool soft_drop_column(PlanContext& ctx, const schema::Table& t, const schema::Co
   // Without NOT NULL and default, inserts by code that no longer names the column keep working.
   if (c.default_value && !c.generated) {
     fwd.push_back(alter + " ALTER COLUMN " + quote_ident(c.name) + " DROP DEFAULT");
-    rev.push_back(alter + " ALTER COLUMN " + quote_ident(c.name) + " SET DEFAULT " + c.default_value->canonical);
+    rev.push_back(alter + " ALTER COLUMN " + quote_ident(c.name) + " SET DEFAULT " + schema::default_sql(*c.default_value));
   }
   if (!c.nullable) {
     fwd.push_back(alter + " ALTER COLUMN " + quote_ident(c.name) + " DROP NOT NULL");

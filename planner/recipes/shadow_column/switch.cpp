@@ -9,6 +9,7 @@
 #include "planner/hazards.hpp"
 #include "planner/naming.hpp"
 #include "planner/recipes/shadow_column/shadow.hpp"
+#include "schema/expr.hpp"
 #include "schema/sql_text.hpp"
 #include "util/strings.hpp"
 
@@ -113,13 +114,13 @@ void columns_swap(const Shadow& s, SwitchSql& q) {
 // The new column's default, identity and NOT NULL (the validated helper check spares the scan).
 void defaults_come(const Shadow& s, SwitchSql& q) {
   const auto& T = s.table();
-  if (s.des.default_value && !s.des.identity) q.sw.push_back(ddl::alter_column(T, s.dc) + " SET DEFAULT " + s.des.default_value->canonical);
+  if (s.des.default_value && !s.des.identity) q.sw.push_back(ddl::alter_column(T, s.dc) + " SET DEFAULT " + schema::default_sql(*s.des.default_value));
   if (!s.des.nullable) {
     q.sw.push_back(ddl::alter_column(T, s.dc) + " SET NOT NULL");
     q.sw.push_back(ddl::drop_constraint(T, s.not_null_check()));
   }
   if (s.des.identity) add_all(q.sw, identity_sql(s, s.dc, *s.des.identity));  // needs NOT NULL first
-  if (s.cur.default_value && !s.cur.identity) q.un.push_back(ddl::alter_column(T, s.oc) + " SET DEFAULT " + s.cur.default_value->canonical);
+  if (s.cur.default_value && !s.cur.identity) q.un.push_back(ddl::alter_column(T, s.oc) + " SET DEFAULT " + schema::default_sql(*s.cur.default_value));
   if (s.cur.identity) add_all(q.un, identity_sql(s, s.oc, *s.cur.identity));
 }
 
