@@ -125,9 +125,15 @@ std::string identifier_problem(std::string_view name) {
   return {};
 }
 
-std::vector<std::string> parse_sql_name(std::string_view text) {
+namespace {
+
+// The dotted parts of a name with optional double-quoted parts. `sql`: unquoted parts are SQL
+// identifiers (a letter, _ or a non-ASCII byte first, then also digits and $), folded to lower case,
+// and every part must be a valid identifier; otherwise unquoted parts are kept as written.
+std::vector<std::string> split_name(std::string_view text, bool sql) {
   std::vector<std::string> parts;
   size_t i = 0;
+  auto start_ok = [](unsigned char c) { return std::isalpha(c) || c == '_' || c >= 0x80; };
   while (true) {
     std::string part;
     if (i < text.size() && text[i] == '"') {
@@ -145,9 +151,11 @@ std::vector<std::string> parse_sql_name(std::string_view text) {
         }
         part += text[i];
       }
+    } else if (!sql) {
+      while (i < text.size() && text[i] != '.' && text[i] != '"') {
+        part += text[i++];
+      }
     } else {
-      // An unquoted identifier: a letter, _ or a non-ASCII byte, then also digits and $; folded.
-      auto start_ok = [](unsigned char c) { return std::isalpha(c) || c == '_' || c >= 0x80; };
       if (i >= text.size() || !start_ok(static_cast<unsigned char>(text[i]))) {
         return {};
       }
@@ -160,7 +168,7 @@ std::vector<std::string> parse_sql_name(std::string_view text) {
         ++i;
       }
     }
-    if (!identifier_problem(part).empty()) {
+    if (part.empty() || (sql && !identifier_problem(part).empty())) {
       return {};
     }
     parts.push_back(part);
@@ -173,6 +181,10 @@ std::vector<std::string> parse_sql_name(std::string_view text) {
     ++i;
   }
 }
+
+}  // namespace
+
+std::vector<std::string> parse_sql_name(std::string_view text) { return split_name(text, true); }
 
 std::string canonical_sql_name(std::string_view text, size_t max_parts) {
   std::vector<std::string> parts = parse_sql_name(text);
@@ -193,44 +205,7 @@ std::string qualified(const QualifiedName& name) { return quote_ident(name.schem
 
 std::string QualifiedName::sql() const { return qualified(*this); }
 
-std::vector<std::string> split_qualified(std::string_view text) {
-  std::vector<std::string> parts;
-  size_t i = 0;
-  while (true) {
-    std::string part;
-    if (i < text.size() && text[i] == '"') {
-      for (++i;; ++i) {
-        if (i >= text.size()) {
-          return {};
-        }
-        if (text[i] == '"') {
-          if (i + 1 < text.size() && text[i + 1] == '"') {
-            ++i;
-          } else {
-            ++i;
-            break;
-          }
-        }
-        part += text[i];
-      }
-    } else {
-      while (i < text.size() && text[i] != '.' && text[i] != '"') {
-        part += text[i++];
-      }
-    }
-    if (part.empty()) {
-      return {};
-    }
-    parts.push_back(part);
-    if (i == text.size()) {
-      return parts;
-    }
-    if (text[i] != '.') {
-      return {};
-    }
-    ++i;
-  }
-}
+std::vector<std::string> split_qualified(std::string_view text) { return split_name(text, false); }
 
 std::string type_sql(std::string_view canonical_type) {
   std::string_view type = canonical_type;
