@@ -124,6 +124,7 @@ void read_triggers(Catalog& cat);
 void read_policies(Catalog& cat);
 void read_grants(Catalog& cat);
 void read_default_privileges(Catalog& cat);
+void read_dependencies(Catalog& cat);  // after every reader above (functions are found by oid)
 void read_unmanaged(Catalog& cat);
 
 // Field helpers.

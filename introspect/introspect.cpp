@@ -98,6 +98,7 @@ schema::Database introspect(pqxx::connection& conn, const IntrospectOptions& opt
     read_grants(cat);
     read_default_privileges(cat);
   }
+  read_dependencies(cat);
   read_unmanaged(cat);
   txn.commit();
   cat.resolve_expressions();

@@ -40,6 +40,7 @@ std::string PlanContext::size_note(const schema::QualifiedName& table) const {
 
 std::string key_for_type_name(const std::string& canonical_type, const schema::Database& db) {
   std::string t = canonical_type;
+  if (t.rfind("SETOF ", 0) == 0 || t.rfind("setof ", 0) == 0) t = util::trim(t.substr(6));  // a routine's result
   while (t.size() > 2 && t.compare(t.size() - 2, 2, "[]") == 0) t.resize(t.size() - 2);
   std::string schema_name = "public", name = t;
   // format_type spelling: public types unqualified, others "schema.name" (quoted parts when needed)
@@ -68,6 +69,9 @@ std::string key_for_type_name(const std::string& canonical_type, const schema::D
   if (it == db.schemas.end()) return "";
   const auto& s = it->second;
   if (s.enums.count(name) || s.domains.count(name) || s.types.count(name)) return keys::type({schema_name, name});
+  // a table's or view's row type
+  if (s.tables.count(name)) return keys::table({schema_name, name});
+  if (s.views.count(name)) return keys::view({schema_name, name});
   return "";
 }
 

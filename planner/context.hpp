@@ -18,6 +18,9 @@ struct PlannedStep {
   Step step;
   int priority = 50;  // order within a phase when the graph leaves a choice (lower first)
   std::set<std::string> creates, drops, uses;
+  // Keys whose drop this step must follow although it does not use them (a DROP NOT NULL after the
+  // primary key over the column is dropped); see graph.cpp.
+  std::set<std::string> after_drop;
 };
 
 class PlanContext {
@@ -62,15 +65,24 @@ PlannedStep& column_step(PlanContext& ctx, Phase phase, int priority, Step step,
 Step make_step(std::string id, char change, std::string object, std::string description, std::string forward,
                std::optional<std::string> reverse, std::string lock);
 
-// The key of a type used by a column: "type:s.n" for user types, "" for built-ins (best effort).
+// The key of a type used by a column or a routine: "type:s.n" for user types, "table:s.t" or "view:s.v"
+// for a relation's row type, "" for built-ins (best effort).
 std::string key_for_type_name(const std::string& canonical_type, const schema::Database& db);
 // Views of `db` that depend on `table`, directly or through other views, dependents last.
 std::vector<const schema::View*> dependent_views(const schema::Database& db, const schema::QualifiedName& table);
 // The "sequence:s.n" keys of the sequences the table's columns own or call nextval() on.
 std::set<std::string> sequences_used(const schema::Database& db, const schema::Table& t);
 
+// Adds the edges PostgreSQL's own dependency records give (Database::dependencies): a step that creates an
+// object uses what the object depends on in `desired`; a step that drops one uses what it depends on in
+// `current` (so it runs before the drops of those). No-op for models read from YAML.
+void add_catalog_edges(std::vector<PlannedStep>& steps, const schema::Database& current, const schema::Database& desired);
+// Adds the edges the desired model shows through its expressions: a step that creates a domain, a table,
+// a column, a check or an index uses the "routine:s.name" keys of the routines its expressions call.
+void add_expression_edges(std::vector<PlannedStep>& steps, const schema::Database& desired);
 // Sorts the steps: phases in order; within a phase, Kahn's algorithm over the graph picking the smallest
-// (priority, id) first. Throws pgshift::Error on a cycle, with the cycle as DOT in the hint.
+// (priority, id) first. A step that must follow a step of a later phase moves to that phase (its
+// description says so). Throws pgshift::Error on a cycle, with the cycle as DOT in the hint.
 std::vector<Step> order_steps(std::vector<PlannedStep> steps);
 // Sets each hazard's severity from the live statistics of its table (grading.cpp).
 void grade_hazards(std::vector<Step>& steps, const schema::Database& current, const PlanOptions& options);
@@ -91,6 +103,9 @@ bool enum_needs_rebuild(const schema::Enum& cur, const schema::Enum& des);
 void plan_sequences(PlanContext& ctx);
 void plan_tables(PlanContext& ctx);
 void plan_views(PlanContext& ctx);
+// After every other pass: kept views over what a step drops are dropped before it and created again
+// after (planner/ops/view.cpp).
+void plan_dependent_view_rebuilds(PlanContext& ctx);
 void plan_functions(PlanContext& ctx);
 void plan_grants(PlanContext& ctx);
 

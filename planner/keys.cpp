@@ -23,6 +23,7 @@ std::string partition_index(const std::string& schema, const std::string& name) 
 }
 std::string view(const QualifiedName& name) { return "view:" + name.display(); }
 std::string function(const std::string& schema, const std::string& signature) { return "function:" + schema + "." + signature; }
+std::string routine(const std::string& schema, const std::string& name) { return "routine:" + schema + "." + name; }
 std::string trigger(const QualifiedName& table, const std::string& name) { return "trigger:" + table.display() + "." + name; }
 std::string policy(const QualifiedName& table, const std::string& name) { return "policy:" + table.display() + "." + name; }
 std::string filled(const QualifiedName& table, const std::string& column) { return "filled:" + table.display() + "." + column; }
@@ -33,5 +34,29 @@ std::string switched(const QualifiedName& table, const std::string& column) { re
 std::string not_null(const QualifiedName& table, const std::string& column) { return "not_null:" + table.display() + "." + column; }
 std::string enum_label(const QualifiedName& type, const std::string& label) { return "enum_label:" + type.display() + "." + label; }
 std::string version_views(const QualifiedName& table) { return "version_views:" + table.display(); }
+
+std::string of(const schema::ObjectRef& r) {
+  QualifiedName qn{r.schema, r.name};
+  if (r.kind == "schema") return schema(r.schema);
+  if (r.kind == "extension") return extension(r.name);
+  if (r.kind == "type") return type(qn);
+  if (r.kind == "table") return table(qn);
+  if (r.kind == "column") return column(qn, r.sub);
+  if (r.kind == "view") return view(qn);
+  if (r.kind == "sequence") return sequence(qn);
+  if (r.kind == "index") return index(r.schema, r.name);
+  if (r.kind == "function") return function(r.schema, r.name);
+  if (r.kind == "constraint") return constraint(qn, r.sub);
+  if (r.kind == "trigger") return trigger(qn, r.sub);
+  if (r.kind == "policy") return policy(qn, r.sub);
+  return "";
+}
+
+std::string relation_name(const std::string& key) {
+  for (const char* kind : {"table:", "view:", "sequence:", "index:", "type:"}) {
+    if (util::starts_with(key, kind)) return "relation_name:" + key.substr(std::string(kind).size());
+  }
+  return "";
+}
 
 }  // namespace pgshift::planner::keys

@@ -55,6 +55,10 @@ std::string view(const QualifiedName& name);
 // "function:s.name(args)": created by create_function (ops/function); used by triggers (with "()"
 // args), grants and comments, and by soft drop and drop_table (trigger functions).
 std::string function(const std::string& schema, const std::string& signature);
+// "routine:s.name": every routine of that name, whatever its arguments; created along with
+// "function:s.name(args)" (graph.cpp derives it); used by steps whose expressions call the routine
+// (domain checks and defaults, table checks, column defaults and generated columns, index expressions).
+std::string routine(const std::string& schema, const std::string& name);
 // "trigger:s.t.n": created and dropped by ops/trigger_policy; used by the trigger's comment.
 std::string trigger(const QualifiedName& table, const std::string& name);
 // "policy:s.t.n": created and dropped by ops/trigger_policy; used by the policy's comment.
@@ -77,5 +81,13 @@ std::string enum_label(const QualifiedName& type, const std::string& label);
 // "version_views:s.t": created by the version schema views of a table (recipes/version_schemas);
 // used by a rename of the table's columns in place (recipes/rename).
 std::string version_views(const QualifiedName& table);
+
+// The key of an object named by the catalog's dependency records (schema::Dependency): the same
+// string the kind's own function above makes, "" for a kind no step creates or drops.
+std::string of(const schema::ObjectRef& ref);
+// "relation_name:s.n": tables, views, sequences, indexes and types share one namespace of names in
+// a schema; the key of `key` (a table, view, sequence, index or type key) in it, "" for other keys. A
+// step that creates one kind under a name runs after a step that drops another kind under it (graph.cpp).
+std::string relation_name(const std::string& key);
 
 }  // namespace pgshift::planner::keys

@@ -65,6 +65,9 @@ Passes run_passes(schema::Database& current, const schema::Database& desired, co
   plan_tables(ctx);
   plan_views(ctx);
   plan_grants(ctx);
+  plan_dependent_view_rebuilds(ctx);
+  add_expression_edges(ctx.steps, desired);
+  add_catalog_edges(ctx.steps, current, desired);
   make_ids_unique(ctx.steps);
   apply_table_overrides(ctx.steps, options);
   out.steps = std::move(ctx.steps);

@@ -318,6 +318,25 @@ struct DefaultPrivilege {
   auto operator<=>(const DefaultPrivilege&) const = default;
 };
 
+// An object as PostgreSQL's dependency records name it (introspect/queries/dependencies.sql): a row
+// type stands for its relation, a view's rule for the view, a column default for its column, a domain
+// constraint for its domain.
+struct ObjectRef {
+  // schema, extension, type, table, column, view, sequence, index, function, constraint, trigger, policy
+  std::string kind;
+  std::string schema;  // for a schema or an extension: its own name
+  std::string name;    // a function: Function::key(), "name(identity arguments)"
+  std::string sub;     // the column, constraint, trigger or policy name; "" for the other kinds
+  auto operator<=>(const ObjectRef&) const = default;
+};
+
+// `dependent` cannot exist without `referenced` (pg_depend, deptype n, a or i).
+struct Dependency {
+  ObjectRef dependent;
+  ObjectRef referenced;
+  auto operator<=>(const Dependency&) const = default;
+};
+
 struct Database {
   std::map<std::string, Extension> extensions;
   std::map<std::string, Schema> schemas;
@@ -325,6 +344,10 @@ struct Database {
   std::vector<DefaultPrivilege> default_privileges;
   // Objects found in the catalog that the model cannot express: "unmanaged: <kind> <name>".
   std::vector<std::string> unmanaged;
+  // The catalog's dependency records between the objects above, sorted; filled by introspect (so for
+  // the desired schema only once it is built in a scratch database), empty for a model read from YAML.
+  // Derived facts: not compared, not written to YAML.
+  std::vector<Dependency> dependencies;
   bool operator==(const Database& o) const {
     return extensions == o.extensions && schemas == o.schemas && managed_roles == o.managed_roles &&
            default_privileges == o.default_privileges;

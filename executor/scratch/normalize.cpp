@@ -9,13 +9,14 @@
 #include <fmt/format.h>
 #include <random>
 
-#include "executor/apply.hpp"
+#include "executor/runner.hpp"
 #include "executor/connection.hpp"
 #include "introspect/introspect.hpp"
 #include "planner/planner.hpp"
 #include "schema/sql_text.hpp"
 #include "schema/yaml_io.hpp"
 #include "util/error.hpp"
+#include "util/strings.hpp"
 
 namespace pgshift::executor {
 namespace {
@@ -26,10 +27,66 @@ std::string scratch_name() {
   return fmt::format("pgshift_shadow_{}_{:08x}", getpid(), static_cast<uint32_t>(rng()));
 }
 
-std::set<planner::HazardKind> every_hazard() {
-  std::set<planner::HazardKind> out;
-  for (int k = 0; k <= static_cast<int>(planner::HazardKind::irreversible); ++k) out.insert(static_cast<planner::HazardKind>(k));
-  return out;
+// SQLSTATEs of a statement that names an object not created yet: undefined table, object (type),
+// function, schema, column; a foreign key whose referenced key is not there yet.
+bool missing_dependency(const std::string& sqlstate) {
+  return sqlstate == "42P01" || sqlstate == "42704" || sqlstate == "42883" || sqlstate == "3F000" ||
+         sqlstate == "42703" || sqlstate == "42830";
+}
+
+// Runs one step's forward SQL on the scratch database; returns the failure's SQLSTATE ("" when it ran).
+// A transactional step leaves nothing behind when it fails.
+std::string try_step(pqxx::connection& conn, const planner::Step& step, std::string& message) {
+  Timeouts timeouts{10000, 0};
+  try {
+    if (step.in_transaction) {
+      pqxx::work tx(conn);
+      set_local(tx, timeouts);
+      tx.exec(step.forward_sql);
+      tx.commit();
+    } else {
+      run_autocommit(conn, step.forward_sql, timeouts);
+    }
+    return "";
+  } catch (const pqxx::sql_error& e) {
+    message = e.what();
+    return e.sqlstate().empty() ? "?" : e.sqlstate();
+  }
+}
+
+// Builds the plan of an empty database into the desired schema, step by step. The planner orders by
+// what the YAML shows; where it cannot see a dependency (a function that takes a table's row type, a
+// domain whose check calls a function), a step fails for want of an object created later in the plan:
+// it is retried after the others, pass after pass, until a pass makes no progress. The catalog of the
+// result then gives the real plan its order (Database::dependencies). Backfills have nothing to fill.
+void build_empty(pqxx::connection& conn, const planner::Plan& plan) {
+  std::vector<const planner::Step*> pending;
+  for (const auto& step : plan.steps) {
+    if (!step.backfill && !step.forward_sql.empty()) pending.push_back(&step);
+  }
+  while (!pending.empty()) {
+    std::vector<const planner::Step*> deferred;
+    std::string first_message, first_id;
+    for (const auto* step : pending) {
+      std::string message;
+      std::string sqlstate = try_step(conn, *step, message);
+      if (sqlstate.empty()) continue;
+      if (!missing_dependency(sqlstate)) {
+        throw Error(fmt::format("step {} failed: {}", step->id, util::trim(message)), std::nullopt,
+                    "the SQL was:\n" + step->forward_sql);
+      }
+      if (deferred.empty()) {
+        first_message = message;
+        first_id = step->id;
+      }
+      deferred.push_back(step);
+    }
+    if (deferred.size() == pending.size()) {
+      throw Error(fmt::format("step {} failed: {}", first_id, util::trim(first_message)), std::nullopt,
+                  "the SQL was:\n" + deferred.front()->forward_sql);
+    }
+    pending = std::move(deferred);
+  }
 }
 
 template <typename Map>
@@ -47,10 +104,7 @@ schema::Database build_and_read(const std::string& conninfo, const schema::Datab
   schema::Database target = desired;
   schema::strip_hints(target);
   planner::Plan plan = planner::make_plan(empty, target);
-  ApplyOptions apply_opts;
-  apply_opts.allowed_hazards = every_hazard();
-  apply_opts.lock_timeout_ms = 10000;
-  apply(*conn, plan, apply_opts);
+  build_empty(*conn, plan);
   schema::Database out = introspect::introspect(*conn, opts);
   out.managed_roles = desired.managed_roles;
   return out;

@@ -145,8 +145,11 @@ void plan_identity_change(PlanContext& ctx, const schema::Table& t, const schema
     add_identity(*cur.identity, rev);
   } else if (des.identity) {
     if (cur.default_value) fwd.push_back(col + " DROP DEFAULT");  // serial to identity: the old default goes
+    // PostgreSQL adds identity only to a NOT NULL column (SET NOT NULL scans for NULLs under the lock)
+    if (cur.nullable) fwd.push_back(col + " SET NOT NULL");
     add_identity(*des.identity, fwd);
     rev.push_back(col + " DROP IDENTITY");
+    if (cur.nullable) rev.push_back(col + " DROP NOT NULL");
     if (cur.default_value) rev.push_back(col + " SET DEFAULT " + schema::default_sql(*cur.default_value));
   } else {
     fwd.push_back(col + " DROP IDENTITY");
@@ -192,11 +195,17 @@ void plan_column_change(PlanContext& ctx, const schema::Table& t, const schema::
   plan_generated_change(ctx, t, cur, des);
   if (cur.nullable && !des.nullable && !des.identity) recipes::set_not_null(ctx, t, des.name);
   if (!cur.nullable && des.nullable && !(cur.identity && !des.identity)) {
-    column_step(ctx, Phase::add, prio::column_alter,
-                make_step("drop_not_null:" + col_display(t.name, des.name), '~', "column " + col_display(t.name, des.name),
-                          "allows NULL (catalog only)", ddl::alter_column(t.name, des.name) + " DROP NOT NULL",
-                          ddl::alter_column(t.name, des.name) + " SET NOT NULL", "ACCESS EXCLUSIVE (brief, catalog only)"),
-                t.name, des.name);
+    auto& ps = column_step(ctx, Phase::add, prio::column_alter,
+                           make_step("drop_not_null:" + col_display(t.name, des.name), '~', "column " + col_display(t.name, des.name),
+                                     "allows NULL (catalog only)", ddl::alter_column(t.name, des.name) + " DROP NOT NULL",
+                                     ddl::alter_column(t.name, des.name) + " SET NOT NULL", "ACCESS EXCLUSIVE (brief, catalog only)"),
+                           t.name, des.name);
+    // PostgreSQL refuses DROP NOT NULL on a primary key column: after the plan drops that key
+    const schema::Table* ct = ctx.current.find_table(t.name);
+    if (ct && ct->primary_key &&
+        std::find(ct->primary_key->columns.begin(), ct->primary_key->columns.end(), des.name) != ct->primary_key->columns.end()) {
+      ps.after_drop.insert(keys::key(t.name, ct->primary_key->columns));
+    }
   }
 }
 

@@ -87,7 +87,8 @@ void add_validated(PlanContext& ctx, const schema::Table& t, const std::string& 
   std::string fwd = ddl::add_constraint(t.name, name, clause, true);
   std::string rev = ddl::drop_constraint(t.name, name);
   if (replaced_clause) {
-    fwd = fmt::format("ALTER TABLE {} DROP CONSTRAINT {}, ADD CONSTRAINT {} {} NOT VALID", qualified(t.name), quote_ident(name),
+    // IF EXISTS: a primary key or unique drop may have dropped a foreign key bound to it (drop_key)
+    fwd = fmt::format("ALTER TABLE {} DROP CONSTRAINT IF EXISTS {}, ADD CONSTRAINT {} {} NOT VALID", qualified(t.name), quote_ident(name),
                       quote_ident(name), clause);
     rev = fmt::format("ALTER TABLE {} DROP CONSTRAINT {}, ADD CONSTRAINT {} {} NOT VALID;\nALTER TABLE {} VALIDATE CONSTRAINT {}",
                       qualified(t.name), quote_ident(name), quote_ident(name), *replaced_clause, qualified(t.name), quote_ident(name));
@@ -138,6 +139,8 @@ void plan_foreign_keys(PlanContext& ctx, const schema::Table* cur, const schema:
     }
     add->uses.insert(keys::table(fk.ref_table));
     add->uses.insert(keys::key(fk.ref_table, fk.ref_columns));
+    // PostgreSQL binds a new foreign key to the first unique index over the columns: not to one the plan drops
+    add->after_drop.insert(keys::key(fk.ref_table, fk.ref_columns));
     for (const auto& c : fk.ref_columns) add->uses.insert(keys::column(fk.ref_table, c));
   }
   if (!cur) return;
@@ -151,6 +154,103 @@ void plan_foreign_keys(PlanContext& ctx, const schema::Table* cur, const schema:
     ps.drops.insert(keys::constraint(des.name, n));
     ps.uses.insert(keys::table(fk.ref_table));
     ps.uses.insert(keys::key(fk.ref_table, fk.ref_columns));
+  }
+}
+
+// The foreign keys, kept by the desired schema as they are, that PostgreSQL bound to the index of the
+// key `name` of `t` over `columns`: DROP CONSTRAINT of the key fails while they exist. From the catalog's
+// dependency records when the current model has them; else every foreign key referencing those columns.
+struct BoundForeignKey {
+  const schema::Table* child;
+  std::string name;
+  bool changed;  // the plan replaces it by its own step, which runs after the drop (after_drop) and adds it again
+};
+
+std::vector<BoundForeignKey> bound_foreign_keys(const PlanContext& ctx, const schema::Table& t,
+                                                                            const std::string& name,
+                                                                            const std::vector<std::string>& columns) {
+  std::set<std::string> wanted(columns.begin(), columns.end());
+  std::set<std::string> bound;  // "constraint:..." keys depending on the index
+  for (const auto& d : ctx.current.dependencies) {
+    if (d.referenced.kind == "index" && d.referenced.schema == t.name.schema && d.referenced.name == name &&
+        d.dependent.kind == "constraint") {
+      bound.insert(keys::of(d.dependent));
+    }
+  }
+  std::vector<BoundForeignKey> out;
+  for (const auto& [sn, s] : ctx.current.schemas) {
+    for (const auto& [tn, child] : s.tables) {
+      for (const auto& [fn, fk] : child.foreign_keys) {
+        if (fk.ref_table != t.name || std::set<std::string>(fk.ref_columns.begin(), fk.ref_columns.end()) != wanted) continue;
+        if (!ctx.current.dependencies.empty() && !bound.count(keys::constraint(child.name, fn))) continue;
+        const schema::Table* dt = ctx.desired.find_table(child.name);
+        if (!dt || !dt->foreign_keys.count(fn)) continue;  // dropped by its own step first
+        schema::ForeignKey a = fk, b = dt->foreign_keys.at(fn);
+        a.comment.reset();
+        b.comment.reset();
+        a.renamed_from.reset();
+        b.renamed_from.reset();
+        out.push_back({&child, fn, !(a == b)});
+      }
+    }
+  }
+  return out;
+}
+
+// Drops a primary key or unique constraint. Foreign keys bound to its index (bound_foreign_keys) are
+// dropped first and added again NOT VALID in the same transaction, so PostgreSQL binds them to the key
+// that remains (the desired schema's key over the same columns); a later step validates them.
+void drop_key(PlanContext& ctx, const schema::Table& cur, const std::string& name, const std::string& clause,
+              const std::vector<std::string>& columns, const std::string& kind) {
+  auto fks = bound_foreign_keys(ctx, cur, name, columns);
+  std::string recreate = ddl::add_constraint(cur.name, name, clause);
+  if (fks.empty()) {
+    drop_constraint(ctx, cur, name, recreate, columns, prio::drop_constraint, kind);
+    ctx.steps.back().drops.insert(keys::key(cur.name, columns));
+    ctx.steps.back().drops.insert(keys::index(cur.name.schema, name));
+    return;
+  }
+  std::vector<std::string> fwd, rev, names;
+  for (const auto& f : fks) fwd.push_back(ddl::drop_constraint(f.child->name, f.name));
+  fwd.push_back(ddl::drop_constraint(cur.name, name));
+  for (const auto& f : fks) {
+    if (f.changed) continue;
+    fwd.push_back(ddl::add_constraint(f.child->name, f.name, ddl::foreign_key_clause(f.child->foreign_keys.at(f.name)), true));
+    names.push_back(cname(f.child->name, f.name));
+  }
+  for (const auto& f : fks) {
+    // a changed one exists again only when its own step ran (and was undone first)
+    rev.push_back(f.changed ? "ALTER TABLE " + qualified(f.child->name) + " DROP CONSTRAINT IF EXISTS " + quote_ident(f.name)
+                            : ddl::drop_constraint(f.child->name, f.name));
+  }
+  rev.push_back(recreate);
+  for (const auto& f : fks) rev.push_back(fk_recreate(*f.child, f.name, f.child->foreign_keys.at(f.name)));
+  std::string description = "drops the constraint";
+  if (!names.empty()) {
+    description += "; the foreign keys bound to its index (" + util::join(names, ", ") +
+                   ") are added again NOT VALID in the same transaction, bound to the key that remains";
+  }
+  auto& ps = constraint_step(ctx, Phase::drop, prio::drop_constraint,
+                             make_step("drop_constraint:" + cname(cur.name, name), '-', kind + " " + cname(cur.name, name),
+                                       description, util::join(fwd, ";\n"), util::join(rev, ";\n"),
+                                       "ACCESS EXCLUSIVE (brief) on the table and the referencing tables"),
+                             cur.name, columns);
+  ps.drops.insert(keys::constraint(cur.name, name));
+  ps.drops.insert(keys::key(cur.name, columns));
+  ps.drops.insert(keys::index(cur.name.schema, name));
+  for (const auto& f : fks) {
+    ps.uses.insert(keys::table(f.child->name));
+    if (f.changed) continue;
+    const auto& fk = f.child->foreign_keys.at(f.name);
+    auto& v = constraint_step(ctx, Phase::drop, prio::drop_constraint + 1,
+                              make_step("validate_constraint:" + cname(f.child->name, f.name), '~', "foreign key " + cname(f.child->name, f.name),
+                                        "validates the foreign key added again NOT VALID (scans without blocking writes)",
+                                        "ALTER TABLE " + qualified(f.child->name) + " VALIDATE CONSTRAINT " + quote_ident(f.name), "",
+                                        "SHARE UPDATE EXCLUSIVE on " + f.child->name.display()),
+                              f.child->name, fk.columns);
+    v.after_drop.insert(keys::index(cur.name.schema, name));
+    v.step.statement_timeout_ms = 0;
+    v.step.hazards.push_back(hazards::full_table_scan(f.child->name.display(), ctx.size_note(f.child->name)));
   }
 }
 
@@ -184,10 +284,8 @@ void plan_keys(PlanContext& ctx, const schema::Table& cur, const schema::Table& 
       add_key(ctx, des, k);
       if (cur.primary_key) ctx.steps.back().step.hazards.push_back(hazards::backward_incompatible("replaces the primary key of " + des.name.display()));
     } else {
-      drop_constraint(ctx, cur, cur.primary_key->name,
-                      ddl::add_constraint(cur.name, cur.primary_key->name, ddl::primary_key_clause(*cur.primary_key)),
-                      cur.primary_key->columns, prio::drop_constraint, "primary key");
-      ctx.steps.back().drops.insert(keys::key(cur.name, cur.primary_key->columns));
+      drop_key(ctx, cur, cur.primary_key->name, ddl::primary_key_clause(*cur.primary_key), cur.primary_key->columns,
+               "primary key");
     }
   }
   // unique constraints
@@ -214,9 +312,7 @@ void plan_keys(PlanContext& ctx, const schema::Table& cur, const schema::Table& 
   }
   for (const auto& [n, u] : cur.uniques) {
     if (des.uniques.count(n)) continue;
-    drop_constraint(ctx, cur, n, ddl::add_constraint(cur.name, n, ddl::unique_clause(u)), u.columns, prio::drop_constraint,
-                    "unique constraint");
-    ctx.steps.back().drops.insert(keys::key(cur.name, u.columns));
+    drop_key(ctx, cur, n, ddl::unique_clause(u), u.columns, "unique constraint");
   }
 }
 

@@ -262,10 +262,11 @@ void plan_domains(PlanContext& ctx, const schema::Schema* cur, const schema::Sch
     d_nc.comment.reset();
     old_nc.comment.reset();
     if (!old) {
-      type_step(ctx, Phase::add, prio::type,
-                make_step("create_domain:" + d.name.display(), '+', "domain " + d.name.display(), "creates the domain",
-                          ddl::create_domain(d), "DROP DOMAIN " + qualified(d.name), "none"),
-                d.name, true);
+      auto& ps = type_step(ctx, Phase::add, prio::type,
+                           make_step("create_domain:" + d.name.display(), '+', "domain " + d.name.display(), "creates the domain",
+                                     ddl::create_domain(d), "DROP DOMAIN " + qualified(d.name), "none"),
+                           d.name, true);
+      if (auto k = key_for_type_name(d.type, ctx.desired); !k.empty()) ps.uses.insert(k);
     } else if (!(d_nc == old_nc)) {
       std::vector<std::string> fwd, rev;
       auto dom = "ALTER DOMAIN " + qualified(d.name);
@@ -285,7 +286,7 @@ void plan_domains(PlanContext& ctx, const schema::Schema* cur, const schema::Sch
       for (const auto& [cn, c] : d.checks) {
         if (old->checks.count(cn) && old->checks.at(cn) == c) continue;
         fwd.push_back(dom + " ADD CONSTRAINT " + schema::quote_ident(cn) + " CHECK (" + c.expression.canonical + ")");
-        rev.insert(rev.begin(), dom + " DROP CONSTRAINT " + schema::quote_ident(cn));
+        rev.push_back(dom + " DROP CONSTRAINT " + schema::quote_ident(cn));
       }
       if (old->type != d.type || old->collation != d.collation) {
         throw Error("changing the base type of domain " + d.name.display() + " is not supported", std::nullopt,
@@ -314,11 +315,14 @@ void plan_composites(PlanContext& ctx, const schema::Schema* cur, const schema::
         fwd = "DROP TYPE " + qualified(c.name) + ";\n" + fwd;
         rev = rev + ";\n" + ddl::create_composite(*old);
       }
-      type_step(ctx, Phase::add, prio::type,
-                make_step((old ? "replace_type:" : "create_type:") + c.name.display(), old ? '~' : '+',
-                          "type " + c.name.display(), old ? "recreates the composite type" : "creates the composite type",
-                          fwd, rev, "none"),
-                c.name, true);
+      auto& ps = type_step(ctx, Phase::add, prio::type,
+                           make_step((old ? "replace_type:" : "create_type:") + c.name.display(), old ? '~' : '+',
+                                     "type " + c.name.display(), old ? "recreates the composite type" : "creates the composite type",
+                                     fwd, rev, "none"),
+                           c.name, true);
+      for (const auto& a : c.attributes) {
+        if (auto k = key_for_type_name(a.type, ctx.desired); !k.empty() && k != keys::type(c.name)) ps.uses.insert(k);
+      }
     }
     plan_comment(ctx, "TYPE " + qualified(c.name), "type." + c.name.display(), "type " + c.name.display(),
                  old ? old->comment : std::nullopt, c.comment, keys::type(c.name));

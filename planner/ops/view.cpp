@@ -111,7 +111,86 @@ void plan_view_change(PlanContext& ctx, const schema::View& old, const schema::V
   if (v.materialized) ps.step.statement_timeout_ms = 0;
 }
 
+// A view with everything a DROP VIEW takes with it that the model holds: indexes (materialized), the
+// comment and the grants.
+std::string create_complete(const schema::View& v) {
+  std::vector<std::string> sql{create_with_indexes(v)};
+  std::string what = (v.materialized ? "MATERIALIZED VIEW " : "VIEW ") + qualified(v.name);
+  if (v.comment) sql.push_back(ddl::comment_on(what, v.comment));
+  for (const auto& g : v.grants) sql.push_back(ddl::grant(qualified(v.name), g));
+  return util::join(sql, ";\n");
+}
+
 }  // namespace
+
+// Views the plan keeps, untouched, over an object a step of the plan drops (a table replaced by a view of
+// its name, a dropped column a view still reads through `*`): PostgreSQL refuses the drop while they
+// exist. Each such view (and the kept views over it) is dropped before that step and created again,
+// as the desired schema has it, once what it reads exists; between the two it does not exist, and the
+// step says so. Found from the catalog's dependency records of the current database.
+void plan_dependent_view_rebuilds(PlanContext& ctx) {
+  if (ctx.current.dependencies.empty()) return;
+  std::map<std::string, std::string> dropped_by;  // key -> id of the pure drop step that drops it
+  std::set<std::string> touched;                  // view keys some step creates or drops
+  for (const auto& ps : ctx.steps) {
+    bool pure_drop = !ps.drops.empty() && ps.creates.empty();
+    for (const auto& k : ps.drops) {
+      if (pure_drop) dropped_by.emplace(k, ps.step.id);
+      touched.insert(k);
+    }
+    for (const auto& k : ps.creates) touched.insert(k);
+  }
+  if (dropped_by.empty()) return;
+  std::map<std::string, std::set<std::string>> reads;  // view key -> keys it depends on
+  std::map<std::string, const schema::View*> views;
+  for (const auto& [sn, s] : ctx.current.schemas) {
+    for (const auto& [vn, v] : s.views) views[keys::view(v.name)] = &v;
+  }
+  for (const auto& d : ctx.current.dependencies) {
+    if (d.dependent.kind == "view") reads[keys::of(d.dependent)].insert(keys::of(d.referenced));
+  }
+  // views to rebuild, with the drop steps they must precede; grown through views over rebuilt views
+  std::map<std::string, std::set<std::string>> rebuild;
+  for (bool grew = true; grew;) {
+    grew = false;
+    for (const auto& [vk, deps] : reads) {
+      auto vit = views.find(vk);
+      if (vit == views.end() || touched.count(vk) || rebuild.count(vk) || ctx.views_handled.count(vit->second->name)) continue;
+      if (!ctx.desired.find_view(vit->second->name)) continue;
+      std::set<std::string> because;
+      for (const auto& k : deps) {
+        if (dropped_by.count(k) || rebuild.count(k)) because.insert(k);
+      }
+      if (because.empty()) continue;
+      rebuild[vk] = because;
+      grew = true;
+    }
+  }
+  for (const auto& [vk, because] : rebuild) {
+    const schema::View& old = *views.at(vk);
+    const schema::View& now = *ctx.desired.find_view(old.name);
+    std::string id = old.name.display();
+    std::string kind = old.materialized ? "materialized view " : "view ";
+    std::vector<std::string> why;
+    for (const auto& k : because) why.push_back(dropped_by.count(k) ? dropped_by.at(k) : k);
+    auto& off = ctx.add(Phase::drop, prio::drop_view,
+                        make_step("detach_view:" + id, '~', kind + id,
+                                  "drops the view until it is created again (it reads what " + util::join(why, ", ") + " drops)",
+                                  ddl::drop_view(old), create_complete(old), "ACCESS EXCLUSIVE on the view (brief)"));
+    off.drops.insert(vk);
+    off.uses.insert(because.begin(), because.end());
+    off.step.hazards.push_back(
+        hazards::backward_incompatible(id + " does not exist between this step and restore_view:" + id));
+    auto& on = ctx.add(Phase::drop, prio::view,
+                       make_step("restore_view:" + id, '~', kind + id, "creates the view again, as the desired schema has it",
+                                 create_complete(now), ddl::drop_view(now), "none (new view)"));
+    on.creates.insert(vk);
+    on.after_drop.insert(vk);
+    for (const auto& k : because) on.after_drop.insert(k);
+    add_reference_uses(on, now, ctx.desired, false);
+    if (now.materialized) on.step.statement_timeout_ms = 0;
+  }
+}
 
 void plan_views(PlanContext& ctx) {
   for (const auto& [sn, s] : ctx.desired.schemas) {
