@@ -92,6 +92,7 @@ void plan_sequences(PlanContext& ctx);
 void plan_tables(PlanContext& ctx);
 void plan_views(PlanContext& ctx);
 void plan_functions(PlanContext& ctx);
+void plan_aggregates(PlanContext& ctx);
 void plan_grants(PlanContext& ctx);
 
 }  // namespace pgshift::planner
