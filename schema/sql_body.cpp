@@ -266,14 +266,18 @@ void check_standard_body(std::string_view body, std::string_view arguments, std:
   constexpr std::string_view tail = " LANGUAGE sql\n";
   Wrapper w = wrap_function(arguments, returns, tail);
   const size_t body_start = w.sql.size();
-  w.sql += std::string(body) + "\n";
+  // A statement after the body must stay a statement of its own: a body ending in a line comment
+  // would swallow what the plan writes after it.
+  w.sql += std::string(body) + ";SELECT 1";
   pg::ParseTree tree;
   try {
     tree = pg::parse(w.sql);
   } catch (const SqlParseError& e) {
     throw SqlParseError(e.what(), cursor_in(e.cursor(), body_start, body.size()));
   }
-  if (tree->n_stmts != 1 || tree->stmts[0]->stmt->node_case != PG_QUERY__NODE__NODE_CREATE_FUNCTION_STMT) {
+  if (tree->n_stmts != 2 || tree->stmts[0]->stmt->node_case != PG_QUERY__NODE__NODE_CREATE_FUNCTION_STMT ||
+      tree->stmts[1]->stmt->node_case != PG_QUERY__NODE__NODE_SELECT_STMT ||
+      tree->stmts[1]->stmt_location != static_cast<int>(body_start + body.size() + 1)) {
     throw SqlParseError("a SQL-standard body is one `RETURN expression` or `BEGIN ATOMIC ... END`, and no other statement", 0);
   }
   PgQuery__CreateFunctionStmt* stmt = tree->stmts[0]->stmt->create_function_stmt;

@@ -83,6 +83,7 @@ void Reader::read_function(Schema& schema, const Field& name, const YAML::Node& 
   std::string what = "function " + f.name.display();
   std::string arguments, returns;
   std::optional<double> cost, rows;
+  bool has_language = false;
   const Field* args_field = nullptr;
   const Field* body_field = nullptr;
   std::vector<Field> all = fields(node, "function", k_function_keys);
@@ -92,7 +93,10 @@ void Reader::read_function(Schema& schema, const Field& name, const YAML::Node& 
       arguments = util::join(string_list(g), ", ");
     } else if (g.name == "returns") returns = string_value(g).value_or("");
     else if (g.name == "procedure") f.procedure = bool_value(g).value_or(false);
-    else if (g.name == "language") f.language = util::to_lower(name_value(g).value_or("plpgsql"));
+    else if (g.name == "language") {
+      has_language = true;
+      f.language = util::to_lower(name_value(g).value_or("plpgsql"));
+    }
     else if (g.name == "body") {
       body_field = &g;
       f.body = string_value(g).value_or("");
@@ -142,6 +146,7 @@ void Reader::read_function(Schema& schema, const Field& name, const YAML::Node& 
   } else {
     try {
       if (f.standard_body) {
+        if (!has_language) f.language = "sql";
         if (f.language != "sql") {
           error(at(*body_field), what + ": a SQL-standard body (`standard_body: true`) is in language sql");
         }
@@ -195,7 +200,8 @@ void Reader::read_aggregate(Schema& schema, const Field& name, const YAML::Node&
   std::string arguments;
   const Field* args_field = nullptr;
   bool has_sfunc = false, has_stype = false;
-  for (const Field& g : fields(node, "aggregate", k_aggregate_keys)) {
+  std::vector<Field> all = fields(node, "aggregate", k_aggregate_keys);
+  for (const Field& g : all) {
     auto fn = [&]() { return qualified_value(g, "`" + g.name + "` of " + what); };
     if (g.name == "args") {
       args_field = &g;

@@ -75,7 +75,11 @@ schema::Grant to_grant(const std::pair<std::string, std::pair<std::string, bool>
 // PUBLIC is managed and `a` has none).
 std::string restore_grants_and_comment(const schema::Aggregate& a, const std::set<std::string>& managed) {
   std::string out;
-  for (const auto& g : a.grants) out += ";\n" + ddl::grant(grant_target(a), g);
+  for (const auto& g : a.grants) {
+    // PUBLIC's EXECUTE is what CREATE gives: granting it again would only turn the default ACL explicit.
+    if (g.role == "public" && !g.with_grant_option && g.privileges == std::vector<std::string>{"EXECUTE"}) continue;
+    out += ";\n" + ddl::grant(grant_target(a), g);
+  }
   bool public_granted = std::any_of(a.grants.begin(), a.grants.end(), [](const schema::Grant& g) { return g.role == "public"; });
   if (managed.count("public") && !public_granted) {
     schema::Grant g;

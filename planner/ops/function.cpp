@@ -43,7 +43,11 @@ std::string routine_sql(const schema::Function& f) {
 std::string restore_grants_and_comment(const schema::Function& f, const schema::Database& db) {
   std::string out;
   const std::string what = routine_sql(f);
-  for (const auto& g : f.grants) out += ";\n" + ddl::grant(what, g);
+  for (const auto& g : f.grants) {
+    // PUBLIC's EXECUTE is what CREATE gives: granting it again would only turn the default ACL explicit.
+    if (g.role == "public" && !g.with_grant_option && g.privileges == std::vector<std::string>{"EXECUTE"}) continue;
+    out += ";\n" + ddl::grant(what, g);
+  }
   const auto& managed = db.managed_roles;
   bool public_managed = std::find(managed.begin(), managed.end(), "public") != managed.end();
   bool public_granted = std::any_of(f.grants.begin(), f.grants.end(), [](const schema::Grant& g) { return g.role == "public"; });
@@ -57,12 +61,18 @@ std::string restore_grants_and_comment(const schema::Function& f, const schema::
   return out;
 }
 
-// The keys of what a SQL-standard body names, as `db` has them: tables, views, and every routine
-// and aggregate of a name the body calls (overloads are not resolved).
+// The keys of what is bound when `f` is created, as `db` has them: the tables, views, routines and
+// aggregates its argument defaults and its SQL-standard body name (every overload of a name called:
+// calls are not resolved). String bodies are bound when called: only the defaults count then.
 std::set<std::string> body_uses(const schema::Function& f, const schema::Database& db) {
   std::set<std::string> out;
-  if (!f.standard_body) return out;
-  for (const auto& ref : schema::routine_relations(f)) {
+  schema::Function bound = f;
+  if (!bound.standard_body) {
+    bound.standard_body = true;  // the signature with a body that names nothing
+    bound.language = "sql";
+    bound.body = "RETURN NULL";
+  }
+  for (const auto& ref : schema::routine_relations(bound)) {
     auto parts = util::split(ref, '.');
     if (parts.size() > 2) continue;
     schema::QualifiedName qn = parts.size() == 2 ? schema::QualifiedName{parts[0], parts[1]} : schema::QualifiedName{"public", ref};
