@@ -290,7 +290,7 @@ TEST_CASE("aggregates: support functions, state types, initial conditions, optio
     CREATE AGGREGATE my_agg(numeric) (SFUNC = acc, STYPE = numeric[], FINALFUNC = first_of, INITCOND = '{}');
     CREATE FUNCTION app(text, text) RETURNS text LANGUAGE sql IMMUTABLE AS 'SELECT $1 || $2';
     CREATE AGGREGATE cat(text) (SFUNC = app, STYPE = text, INITCOND = '');
-    CREATE FUNCTION sub(numeric, numeric) RETURNS numeric LANGUAGE sql IMMUTABLE AS 'SELECT $1 - $2';
+    CREATE FUNCTION sub(numeric, numeric) RETURNS numeric LANGUAGE sql IMMUTABLE STRICT AS 'SELECT $1 - $2';
     CREATE AGGREGATE total(numeric) (SFUNC = numeric_add, STYPE = numeric, COMBINEFUNC = numeric_add,
       MSFUNC = numeric_add, MINVFUNC = sub, MSTYPE = numeric, MINITCOND = '0', PARALLEL = SAFE);
     COMMENT ON AGGREGATE cat(text) IS 'joins';

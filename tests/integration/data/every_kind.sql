@@ -173,7 +173,7 @@ ALTER DEFAULT PRIVILEGES IN SCHEMA sales GRANT SELECT ON TABLES TO pgshift_app;
 ALTER DEFAULT PRIVILEGES GRANT USAGE ON SEQUENCES TO "Rôle ""x""";
 
 -- Aggregates, LEAKPROOF/COST/ROWS, SQL-standard bodies, list settings with odd items.
-CREATE AGGREGATE public.my_sum(integer) (SFUNC = int4pl, STYPE = integer, INITCOND = '');
+CREATE AGGREGATE public.my_sum(integer) (SFUNC = int4pl, STYPE = integer, INITCOND = '0');
 CREATE FUNCTION public.concat_step(text, text) RETURNS text LANGUAGE sql IMMUTABLE LEAKPROOF COST 3 AS 'SELECT $1 || $2';
 CREATE AGGREGATE public.joined(text) (SFUNC = public.concat_step, STYPE = text, INITCOND = '', PARALLEL = SAFE);
 COMMENT ON AGGREGATE public.joined(text) IS 'joins';
