@@ -85,6 +85,7 @@ class Catalog {
   std::unordered_map<uint32_t, schema::Schema*> schemas;
   std::unordered_map<uint32_t, Relation> relations;
   std::unordered_map<uint32_t, schema::Function*> functions;
+  std::unordered_map<uint32_t, schema::Aggregate*> aggregates;
   std::set<std::string> unmanaged_objects;
 
  private:
@@ -120,6 +121,7 @@ void read_constraints(Catalog& cat);
 void read_views(Catalog& cat);
 void read_indexes(Catalog& cat);  // of tables and materialized views
 void read_functions(Catalog& cat);
+void read_aggregates(Catalog& cat);
 void read_triggers(Catalog& cat);
 void read_policies(Catalog& cat);
 void read_grants(Catalog& cat);

@@ -92,6 +92,7 @@ schema::Database introspect(pqxx::connection& conn, const IntrospectOptions& opt
   read_views(cat);
   read_indexes(cat);
   read_functions(cat);
+  read_aggregates(cat);
   read_triggers(cat);
   read_policies(cat);
   if (cat.reads_grants()) {

@@ -1,5 +1,6 @@
 // This file implements the readers of functions and procedures (signature, language, body
-// verbatim, volatility, strictness, security, parallel safety, SET options) and of table triggers.
+// verbatim or its SQL-standard body, volatility, strictness, security, parallel safety, leakproof,
+// cost, rows, SET options), of plain aggregates and of table triggers.
 #include "introspect/catalog.hpp"
 #include "introspect/trigger_def.hpp"
 #include "util/error.hpp"
@@ -59,16 +60,73 @@ void read_functions(Catalog& cat) {
     fn.identity_arguments = signature.identity_arguments;
     fn.returns = signature.returns;
     fn.language = text(row["lanname"]);
-    fn.body = text(row["prosrc"]);
+    if (auto sqlbody = opt_text(row["sqlbody"])) {
+      fn.standard_body = true;
+      fn.body = *sqlbody;
+    } else {
+      fn.body = text(row["prosrc"]);
+    }
     fn.volatility = volatility(text(row["provolatile"]));
     fn.strict = row["proisstrict"].as<bool>();
     fn.security_definer = row["prosecdef"].as<bool>();
     fn.parallel = parallel(text(row["proparallel"]));
+    fn.leakproof = row["proleakproof"].as<bool>();
+    fn.cost = row["procost"].as<double>();
+    fn.rows = row["prorows"].as<double>();
     fn.config = config(row["proconfig"]);
     fn.comment = opt_text(row["description"]);
     auto& slot = cat.db.schemas.at(fn.name.schema).functions[fn.key()];
     slot = std::move(fn);
     cat.functions[row["oid"].as<uint32_t>()] = &slot;
+  }
+}
+
+namespace {
+
+std::optional<schema::QualifiedName> function_name(const pqxx::field& f) {
+  if (f.is_null()) return std::nullopt;
+  auto parts = text_array(f);
+  if (parts.size() != 2) return std::nullopt;
+  return schema::QualifiedName{parts[0], parts[1]};
+}
+
+}  // namespace
+
+void read_aggregates(Catalog& cat) {
+  for (const auto& row : cat.query("aggregates")) {
+    schema::Aggregate agg;
+    agg.name = {text(row["nspname"]), text(row["proname"])};
+    const std::string arguments = text(row["arguments"]);
+    if (arguments.empty() || arguments == "*") {
+      agg.arguments = agg.identity_arguments = "*";
+    } else {
+      const auto signature =
+          canonical("the arguments of aggregate " + agg.name.display() + "(" + arguments + ")", arguments,
+                    [&](const std::string& s) { return schema::canonical_signature(s, "integer", "public"); });
+      agg.arguments = signature.arguments;
+      agg.identity_arguments = signature.identity_arguments;
+    }
+    auto sfunc = function_name(row["sfunc"]);
+    if (!sfunc) throw Error("cannot read the transition function of aggregate " + agg.name.display());
+    agg.sfunc = *sfunc;
+    agg.stype = text(row["stype"]);
+    agg.finalfunc = function_name(row["finalfunc"]);
+    agg.finalfunc_extra = row["aggfinalextra"].as<bool>();
+    agg.combinefunc = function_name(row["combinefunc"]);
+    agg.serialfunc = function_name(row["serialfunc"]);
+    agg.deserialfunc = function_name(row["deserialfunc"]);
+    agg.initcond = opt_text(row["agginitval"]);
+    agg.msfunc = function_name(row["msfunc"]);
+    agg.minvfunc = function_name(row["minvfunc"]);
+    agg.mfinalfunc = function_name(row["mfinalfunc"]);
+    agg.mfinalfunc_extra = row["aggmfinalextra"].as<bool>();
+    agg.mstype = opt_text(row["mstype"]);
+    agg.minitcond = opt_text(row["aggminitval"]);
+    agg.parallel = parallel(text(row["proparallel"]));
+    agg.comment = opt_text(row["description"]);
+    auto& slot = cat.db.schemas.at(agg.name.schema).aggregates[agg.key()];
+    slot = std::move(agg);
+    cat.aggregates[row["oid"].as<uint32_t>()] = &slot;
   }
 }
 

@@ -69,7 +69,11 @@ std::vector<schema::Grant>* grant_target(Catalog& cat, const std::string& kind, 
   }
   if (kind == "function") {
     auto it = cat.functions.find(oid);
-    return it == cat.functions.end() ? nullptr : &it->second->grants;
+    if (it == cat.functions.end()) {
+      auto agg = cat.aggregates.find(oid);
+      return agg == cat.aggregates.end() ? nullptr : &agg->second->grants;
+    }
+    return &it->second->grants;
   }
   auto it = cat.schemas.find(oid);
   return it == cat.schemas.end() ? nullptr : &it->second->grants;

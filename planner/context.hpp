@@ -107,6 +107,7 @@ void plan_views(PlanContext& ctx);
 // after (planner/ops/view.cpp).
 void plan_dependent_view_rebuilds(PlanContext& ctx);
 void plan_functions(PlanContext& ctx);
+void plan_aggregates(PlanContext& ctx);
 void plan_grants(PlanContext& ctx);
 
 }  // namespace pgshift::planner

@@ -174,21 +174,46 @@ std::string create_function(const schema::Function& f, bool or_replace) {
   if (!f.procedure) {
     out += " " + util::to_upper_ascii(f.volatility);
     if (f.strict) out += " STRICT";
+    if (f.leakproof) out += " LEAKPROOF";
     if (f.parallel != "unsafe") out += " PARALLEL " + util::to_upper_ascii(f.parallel);
+    if (f.cost != 100) out += fmt::format(" COST {}", f.cost);
+    if (f.returns_set() && f.rows != 1000) out += fmt::format(" ROWS {}", f.rows);
   }
   if (f.security_definer) out += " SECURITY DEFINER";
   for (const auto& [name, value] : f.config) {
     // Values as pg_dump writes them: list settings item by item, others as one literal.
-    std::string v = quote_literal(value);
-    if (name == "search_path" || name == "temp_tablespaces" || name == "session_preload_libraries") {
-      std::vector<std::string> items;
-      for (const auto& item : util::split(value, ',')) items.push_back(quote_literal(util::trim(item)));
-      v = util::join(items, ", ");
-    }
-    out += "\n SET " + quote_ident(name) + " TO " + v;
+    out += "\n SET " + quote_ident(name) + " TO " + schema::setting_sql(name, value);
   }
-  out += "\nAS " + schema::dollar_quote(f.body);
+  // A SQL-standard body was checked to be exactly the routine's body (schema::check_standard_body).
+  out += f.standard_body ? "\n" + f.body : "\nAS " + schema::dollar_quote(f.body);
   return out;
+}
+
+std::string create_aggregate(const schema::Aggregate& a, bool or_replace) {
+  std::vector<std::string> opts{"SFUNC = " + qualified(a.sfunc), "STYPE = " + a.stype};
+  if (a.finalfunc) opts.push_back("FINALFUNC = " + qualified(*a.finalfunc));
+  if (a.finalfunc_extra) opts.push_back("FINALFUNC_EXTRA");
+  if (a.combinefunc) opts.push_back("COMBINEFUNC = " + qualified(*a.combinefunc));
+  if (a.serialfunc) opts.push_back("SERIALFUNC = " + qualified(*a.serialfunc));
+  if (a.deserialfunc) opts.push_back("DESERIALFUNC = " + qualified(*a.deserialfunc));
+  if (a.initcond) opts.push_back("INITCOND = " + quote_literal(*a.initcond));
+  if (a.msfunc) opts.push_back("MSFUNC = " + qualified(*a.msfunc));
+  if (a.minvfunc) opts.push_back("MINVFUNC = " + qualified(*a.minvfunc));
+  if (a.mstype) opts.push_back("MSTYPE = " + *a.mstype);
+  if (a.mfinalfunc) opts.push_back("MFINALFUNC = " + qualified(*a.mfinalfunc));
+  if (a.mfinalfunc_extra) opts.push_back("MFINALFUNC_EXTRA");
+  if (a.minitcond) opts.push_back("MINITCOND = " + quote_literal(*a.minitcond));
+  if (a.parallel != "unsafe") opts.push_back("PARALLEL = " + util::to_upper_ascii(a.parallel));
+  return fmt::format("CREATE {}AGGREGATE {}({}) (\n  {}\n)", or_replace ? "OR REPLACE " : "", qualified(a.name), a.arguments,
+                     util::join(opts, ",\n  "));
+}
+
+std::string drop_aggregate(const schema::Aggregate& a) {
+  return fmt::format("DROP AGGREGATE {}({})", qualified(a.name), a.identity_arguments);
+}
+
+std::string aggregate_sql(const schema::Aggregate& a) {
+  return fmt::format("AGGREGATE {}({})", qualified(a.name), a.identity_arguments);
 }
 
 std::string drop_function(const schema::Function& f) {

@@ -38,6 +38,10 @@ std::string create_view(const schema::View& v, bool or_replace = false);
 std::string drop_view(const schema::View& v);
 std::string create_function(const schema::Function& f, bool or_replace = false);
 std::string drop_function(const schema::Function& f);
+std::string create_aggregate(const schema::Aggregate& a, bool or_replace = false);
+std::string drop_aggregate(const schema::Aggregate& a);
+// "AGGREGATE s.n(args)", the designation COMMENT ON and GRANT take.
+std::string aggregate_sql(const schema::Aggregate& a);
 std::string create_trigger(const schema::QualifiedName& t, const schema::Trigger& tr, bool or_replace = false);
 std::string drop_trigger(const schema::QualifiedName& t, const std::string& name);
 std::string create_policy(const schema::QualifiedName& t, const schema::Policy& p);

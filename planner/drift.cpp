@@ -171,8 +171,32 @@ std::string describe(const Function& f) {
   if (f.strict) out += " STRICT";
   if (f.security_definer) out += " SECURITY DEFINER";
   if (f.parallel != "unsafe") out += " PARALLEL " + util::to_upper_ascii(f.parallel);
+  if (f.leakproof) out += " LEAKPROOF";
+  if (f.cost != 100) out += fmt::format(" COST {}", f.cost);
+  if (f.returns_set() && f.rows != 1000) out += fmt::format(" ROWS {}", f.rows);
   for (const auto& [key, value] : f.config) out += fmt::format(" SET {} = {}", key, value);
-  return out + " AS $$" + f.body + "$$";
+  return out + (f.standard_body ? " " + f.body : " AS $$" + f.body + "$$");
+}
+
+std::string describe(const Aggregate& a) {
+  std::string out = fmt::format("AGGREGATE {}({}) (SFUNC = {}, STYPE = {}", a.name.display(), a.arguments, a.sfunc.display(), a.stype);
+  auto fn = [&](const char* label, const std::optional<QualifiedName>& f) {
+    if (f) out += fmt::format(", {} = {}", label, f->display());
+  };
+  fn("FINALFUNC", a.finalfunc);
+  if (a.finalfunc_extra) out += ", FINALFUNC_EXTRA";
+  fn("COMBINEFUNC", a.combinefunc);
+  fn("SERIALFUNC", a.serialfunc);
+  fn("DESERIALFUNC", a.deserialfunc);
+  if (a.initcond) out += fmt::format(", INITCOND = '{}'", *a.initcond);
+  fn("MSFUNC", a.msfunc);
+  fn("MINVFUNC", a.minvfunc);
+  if (a.mstype) out += ", MSTYPE = " + *a.mstype;
+  fn("MFINALFUNC", a.mfinalfunc);
+  if (a.mfinalfunc_extra) out += ", MFINALFUNC_EXTRA";
+  if (a.minitcond) out += fmt::format(", MINITCOND = '{}'", *a.minitcond);
+  if (a.parallel != "unsafe") out += ", PARALLEL = " + util::to_upper_ascii(a.parallel);
+  return out + ")";
 }
 
 std::string describe(const Extension& e) {
@@ -384,11 +408,22 @@ void compare_functions(Walker& w, const Schema& a, const Schema& d) {
            f("language", x.language, y.language)("body", x.body, y.body)("volatility", x.volatility, y.volatility);
            f("strict", x.strict, y.strict)("security definer", x.security_definer, y.security_definer);
            f("parallel", x.parallel, y.parallel)("config", x.config, y.config);
+           f("leakproof", x.leakproof, y.leakproof)("cost", x.cost, y.cost)("rows", x.rows, y.rows);
+           f("SQL-standard body", x.standard_body, y.standard_body);
            std::string_view kind = y.procedure ? "procedure" : "function";
            w.fields(kind, name, f, describe(y), describe(x));
            w.comment(kind, name, x.comment, y.comment);
            w.grants(kind, name, x.grants, y.grants);
          });
+  w.maps_by_kind(a.aggregates, d.aggregates, [](const Aggregate&) { return "aggregate"; },
+                 [&](const std::string& key) { return a.name + "." + key; }, describer<Aggregate>(),
+                 [&](const Aggregate& x, const Aggregate& y, const std::string& name) {
+                   Fields f;
+                   f("definition", describe(x), describe(y));
+                   w.fields("aggregate", name, f, describe(y), describe(x));
+                   w.comment("aggregate", name, x.comment, y.comment);
+                   w.grants("aggregate", name, x.grants, y.grants);
+                 });
 }
 
 void compare_types(Walker& w, const Schema& a, const Schema& d) {
@@ -439,7 +474,7 @@ void compare_schema(Walker& w, const Schema& a, const Schema& d) {
 
 std::string describe_schema(const Schema& s) {
   size_t objects = s.enums.size() + s.domains.size() + s.types.size() + s.sequences.size() + s.tables.size() +
-                   s.views.size() + s.functions.size();
+                   s.views.size() + s.functions.size() + s.aggregates.size();
   return fmt::format("SCHEMA {} ({} objects)", s.name, objects);
 }
 

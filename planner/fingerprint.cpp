@@ -247,12 +247,38 @@ void routines_and_types(Hasher& h, const schema::Schema& s) {
     h.flag(f.strict);
     h.flag(f.security_definer);
     h.str(f.parallel);
+    h.flag(f.leakproof);
+    h.str(std::to_string(f.cost) + "/" + std::to_string(f.rows));
+    h.flag(f.standard_body);
     for (const auto& [k, v] : f.config) {
       h.str(k);
       h.str(v);
     }
     h.opt(f.comment);
     grants(h, f.grants);
+  }
+  for (const auto& [n, a] : s.aggregates) {
+    h.tag("aggregate");
+    h.qn(a.name);
+    h.str(a.arguments);
+    h.str(a.identity_arguments);
+    for (const auto& fn : a.support_functions()) h.qn(fn);
+    h.str(a.stype);
+    h.flag(a.finalfunc.has_value());
+    h.flag(a.combinefunc.has_value());
+    h.flag(a.serialfunc.has_value());
+    h.flag(a.deserialfunc.has_value());
+    h.flag(a.msfunc.has_value());
+    h.flag(a.minvfunc.has_value());
+    h.flag(a.mfinalfunc.has_value());
+    h.flag(a.finalfunc_extra);
+    h.flag(a.mfinalfunc_extra);
+    h.opt(a.initcond);
+    h.opt(a.mstype);
+    h.opt(a.minitcond);
+    h.str(a.parallel);
+    h.opt(a.comment);
+    grants(h, a.grants);
   }
 }
 

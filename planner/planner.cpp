@@ -62,6 +62,7 @@ Passes run_passes(schema::Database& current, const schema::Database& desired, co
   plan_types(ctx);
   plan_sequences(ctx);
   plan_functions(ctx);
+  plan_aggregates(ctx);
   plan_tables(ctx);
   plan_views(ctx);
   plan_grants(ctx);

@@ -92,6 +92,25 @@ std::vector<std::string> referenced_relations(std::string_view sql);
 // parse (dynamic SQL in EXECUTE strings) is not seen. Empty for other languages.
 std::vector<std::string> routine_relations(const Function& f);
 
+// SET options of routines. List settings (search_path, temp_tablespaces, *_preload_libraries) are
+// held as pg_proc.proconfig holds them: items quoted as identifiers when needed, `, `-separated
+// (`"$user", public`; `""` is one empty item, as `SET search_path = ''` stores it).
+bool is_list_setting(std::string_view name);
+// The items of a list setting's value (double quotes removed, `""` inside them unescaped); an empty
+// or blank value is one empty item.
+std::vector<std::string> setting_items(std::string_view value);
+// The value in its proconfig form (list settings re-quoted item by item; other values unchanged).
+std::string canonical_setting(std::string_view name, std::string_view value);
+// The value as a SQL literal list for `SET name TO ...`: each item of a list setting a literal
+// (`''` for an empty item), other values one literal.
+std::string setting_sql(std::string_view name, std::string_view value);
+
+// A SQL-standard routine body (`RETURN expr` or `BEGIN ATOMIC ... END`): checks that
+// `CREATE FUNCTION f(arguments) RETURNS returns LANGUAGE sql <body>` is exactly one CREATE FUNCTION
+// (or PROCEDURE, when returns is empty) statement whose body is that text and that adds no option;
+// throws SqlParseError otherwise.
+void check_standard_body(std::string_view body, std::string_view arguments, std::string_view returns);
+
 // The columns an expression refers to (unqualified references, and the column of `table.column`).
 // Throws SqlParseError when `expr` is not one expression.
 std::set<std::string> referenced_columns(std::string_view expr);

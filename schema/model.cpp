@@ -6,6 +6,7 @@
 #include <array>
 #include <cstdint>
 
+#include "schema/expr.hpp"
 #include "schema/yaml_io.hpp"
 #include "util/strings.hpp"
 
@@ -244,8 +245,23 @@ void normalize_schema(Schema& s) {
   }
   for (auto& [key, f] : s.functions) {
     f.name.schema = s.name;
+    for (auto& [name, value] : f.config) value = canonical_setting(name, value);
     std::sort(f.config.begin(), f.config.end());
     normalize_grants(f.grants, "functions");
+  }
+  // Unqualified support functions: the aggregate's schema when it defines one of that name, else pg_catalog.
+  auto support = [&s](QualifiedName& fn) {
+    if (!fn.schema.empty()) return;
+    bool own = std::any_of(s.functions.begin(), s.functions.end(), [&](const auto& e) { return e.second.name.name == fn.name; });
+    fn.schema = own ? s.name : "pg_catalog";
+  };
+  for (auto& [key, a] : s.aggregates) {
+    a.name.schema = s.name;
+    support(a.sfunc);
+    for (auto* f : {&a.finalfunc, &a.combinefunc, &a.serialfunc, &a.deserialfunc, &a.msfunc, &a.minvfunc, &a.mfinalfunc}) {
+      if (*f) support(**f);
+    }
+    normalize_grants(a.grants, "functions");
   }
   normalize_grants(s.grants, "schemas");
 }

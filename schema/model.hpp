@@ -273,12 +273,56 @@ struct Function {
   bool strict = false;
   bool security_definer = false;
   std::string parallel = "unsafe";  // safe | restricted | unsafe
-  std::vector<std::pair<std::string, std::string>> config;  // SET search_path = ...
+  bool leakproof = false;
+  double cost = 100;  // COST (pg_proc.procost)
+  double rows = 0;    // ROWS (pg_proc.prorows): 1000 by default for a set-returning function, else 0
+  // SET name = value; values as pg_proc.proconfig holds them (list settings such as search_path
+  // quoted item by item: `"$user", public`, `""` for an empty item).
+  std::vector<std::pair<std::string, std::string>> config;
+  // A SQL-standard body (`RETURN expr` or `BEGIN ATOMIC ... END`, language sql) instead of a string
+  // body: bound when created, it depends on what it uses.
+  bool standard_body = false;
   std::optional<std::string> comment;
   std::vector<Grant> grants;
   bool operator==(const Function&) const = default;
 
   std::string key() const { return name.name + "(" + identity_arguments + ")"; }
+  bool returns_set() const { return returns.rfind("SETOF ", 0) == 0 || returns.rfind("TABLE(", 0) == 0; }
+};
+
+// Aggregates (CREATE AGGREGATE, plain aggregates only: ordered-set and hypothetical-set aggregates
+// stay unmanaged), keyed in Schema::aggregates by "name(identity arguments)" like functions ("*" when
+// there are none). Support functions are named without arguments, as CREATE AGGREGATE names them; an
+// unqualified name in YAML is the aggregate's schema when it defines a function of that name, else
+// pg_catalog (model.cpp normalize).
+struct Aggregate {
+  QualifiedName name;
+  std::string arguments;           // as pg_get_function_arguments prints them
+  std::string identity_arguments;  // "text", "numeric, integer"; "*" when none
+  QualifiedName sfunc;             // state transition function
+  std::string stype;               // state type
+  std::optional<QualifiedName> finalfunc;
+  bool finalfunc_extra = false;
+  std::optional<QualifiedName> combinefunc, serialfunc, deserialfunc;
+  std::optional<std::string> initcond;  // the initial state as text; "" is an empty string, unlike none
+  // The moving-aggregate group (MSFUNC, MINVFUNC, MSTYPE, MFINALFUNC, MINITCOND).
+  std::optional<QualifiedName> msfunc, minvfunc, mfinalfunc;
+  std::optional<std::string> mstype, minitcond;
+  bool mfinalfunc_extra = false;
+  std::string parallel = "unsafe";  // safe | restricted | unsafe
+  std::optional<std::string> comment;
+  std::vector<Grant> grants;
+  bool operator==(const Aggregate&) const = default;
+
+  std::string key() const { return name.name + "(" + identity_arguments + ")"; }
+  // The support functions, for ordering.
+  std::vector<QualifiedName> support_functions() const {
+    std::vector<QualifiedName> out{sfunc};
+    for (const auto* f : {&finalfunc, &combinefunc, &serialfunc, &deserialfunc, &msfunc, &minvfunc, &mfinalfunc}) {
+      if (*f) out.push_back(**f);
+    }
+    return out;
+  }
 };
 
 // Live statistics of a table, read at plan time (introspect/table_stats): for hazard messages and grading.
@@ -297,6 +341,7 @@ struct Schema {
   std::map<std::string, Table> tables;
   std::map<std::string, View> views;
   std::map<std::string, Function> functions;  // keyed by Function::key()
+  std::map<std::string, Aggregate> aggregates;  // keyed by Aggregate::key()
   std::optional<std::string> comment;
   std::vector<Grant> grants;  // USAGE / CREATE on the schema
   bool operator==(const Schema&) const = default;

@@ -165,7 +165,9 @@ std::vector<std::string> routine_relations(const Function& f) {
       }
     }
   };
-  if (f.language == "sql") {
+  if (f.standard_body) {
+    add(wrap_function(f.arguments, f.procedure ? "" : f.returns, " LANGUAGE sql\n" + f.body + "\n").sql);
+  } else if (f.language == "sql") {
     add(f.body);
   } else if (f.language == "plpgsql") {
     Wrapper w = wrap_function(f.arguments, f.procedure ? "" : f.returns, " LANGUAGE plpgsql AS " + dollar_quote(f.body));
@@ -193,6 +195,95 @@ std::vector<std::string> routine_relations(const Function& f) {
     pg_query_free_plpgsql_parse_result(result);
   }
   return {out.begin(), out.end()};
+}
+
+bool is_list_setting(std::string_view name) {
+  std::string n = util::to_lower(std::string(name));
+  return n == "search_path" || n == "temp_tablespaces" || n == "session_preload_libraries" ||
+         n == "local_preload_libraries" || n == "shared_preload_libraries";
+}
+
+std::vector<std::string> setting_items(std::string_view value) {
+  std::vector<std::string> items;
+  size_t i = 0;
+  const size_t n = value.size();
+  auto space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
+  while (true) {
+    while (i < n && space(value[i])) ++i;
+    std::string item;
+    if (i < n && value[i] == '"') {
+      ++i;
+      while (i < n) {
+        if (value[i] == '"') {
+          if (i + 1 < n && value[i + 1] == '"') {
+            item += '"';
+            i += 2;
+            continue;
+          }
+          ++i;
+          break;
+        }
+        item += value[i++];
+      }
+      while (i < n && value[i] != ',') ++i;
+    } else {
+      size_t start = i;
+      while (i < n && value[i] != ',') ++i;
+      item = util::trim(value.substr(start, i - start));
+    }
+    items.push_back(item);
+    if (i >= n) break;
+    ++i;  // the comma
+  }
+  return items;
+}
+
+std::string canonical_setting(std::string_view name, std::string_view value) {
+  if (!is_list_setting(name)) return std::string(value);
+  std::vector<std::string> out;
+  for (const auto& item : setting_items(value)) {
+    if (item.empty() || item.find('\0') != std::string::npos) {
+      out.emplace_back("\"\"");
+    } else {
+      try {
+        out.push_back(quote_ident_if_needed(item));
+      } catch (const std::exception&) {
+        out.push_back(quote_ident(item));
+      }
+    }
+  }
+  return util::join(out, ", ");
+}
+
+std::string setting_sql(std::string_view name, std::string_view value) {
+  if (!is_list_setting(name)) return quote_literal(value);
+  std::vector<std::string> out;
+  for (const auto& item : setting_items(value)) out.push_back(quote_literal(item));
+  return util::join(out, ", ");
+}
+
+void check_standard_body(std::string_view body, std::string_view arguments, std::string_view returns) {
+  constexpr std::string_view tail = " LANGUAGE sql\n";
+  Wrapper w = wrap_function(arguments, returns, tail);
+  const size_t body_start = w.sql.size();
+  // A statement after the body must stay a statement of its own: a body ending in a line comment
+  // would swallow what the plan writes after it.
+  w.sql += std::string(body) + ";SELECT 1";
+  pg::ParseTree tree;
+  try {
+    tree = pg::parse(w.sql);
+  } catch (const SqlParseError& e) {
+    throw SqlParseError(e.what(), cursor_in(e.cursor(), body_start, body.size()));
+  }
+  if (tree->n_stmts != 2 || tree->stmts[0]->stmt->node_case != PG_QUERY__NODE__NODE_CREATE_FUNCTION_STMT ||
+      tree->stmts[1]->stmt->node_case != PG_QUERY__NODE__NODE_SELECT_STMT ||
+      tree->stmts[1]->stmt_location != static_cast<int>(body_start + body.size() + 1)) {
+    throw SqlParseError("a SQL-standard body is one `RETURN expression` or `BEGIN ATOMIC ... END`, and no other statement", 0);
+  }
+  PgQuery__CreateFunctionStmt* stmt = tree->stmts[0]->stmt->create_function_stmt;
+  if (stmt->sql_body == nullptr || stmt->n_options != 1 || stmt->replace) {
+    throw SqlParseError("a SQL-standard body is `RETURN expression` or `BEGIN ATOMIC ... END`, without routine options", 0);
+  }
 }
 
 void check_sql_body(std::string_view body) {

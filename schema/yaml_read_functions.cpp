@@ -10,8 +10,13 @@ namespace {
 const std::vector<std::string> k_view_keys = {"query", "materialized", "columns", "check_option", "security_invoker",
                                               "indexes", "comment", "grants"};
 const std::vector<std::string> k_function_keys = {"args", "returns", "procedure", "language", "body", "volatility",
-                                                  "strict", "security_definer", "parallel", "set", "comment",
-                                                  "grants"};
+                                                  "strict", "security_definer", "parallel", "leakproof", "cost",
+                                                  "rows", "standard_body", "set", "comment", "grants"};
+const std::vector<std::string> k_aggregate_keys = {"args",         "sfunc",          "stype",      "finalfunc",
+                                                   "finalfunc_extra", "combinefunc", "serialfunc", "deserialfunc",
+                                                   "initcond",     "msfunc",         "minvfunc",   "mstype",
+                                                   "mfinalfunc",   "mfinalfunc_extra", "minitcond", "parallel",
+                                                   "comment",      "grants"};
 
 }  // namespace
 
@@ -77,6 +82,8 @@ void Reader::read_function(Schema& schema, const Field& name, const YAML::Node& 
   f.name = {schema.name, name.name};
   std::string what = "function " + f.name.display();
   std::string arguments, returns;
+  std::optional<double> cost, rows;
+  bool has_language = false;
   const Field* args_field = nullptr;
   const Field* body_field = nullptr;
   std::vector<Field> all = fields(node, "function", k_function_keys);
@@ -86,7 +93,10 @@ void Reader::read_function(Schema& schema, const Field& name, const YAML::Node& 
       arguments = util::join(string_list(g), ", ");
     } else if (g.name == "returns") returns = string_value(g).value_or("");
     else if (g.name == "procedure") f.procedure = bool_value(g).value_or(false);
-    else if (g.name == "language") f.language = util::to_lower(name_value(g).value_or("plpgsql"));
+    else if (g.name == "language") {
+      has_language = true;
+      f.language = util::to_lower(name_value(g).value_or("plpgsql"));
+    }
     else if (g.name == "body") {
       body_field = &g;
       f.body = string_value(g).value_or("");
@@ -94,11 +104,17 @@ void Reader::read_function(Schema& schema, const Field& name, const YAML::Node& 
     else if (g.name == "strict") f.strict = bool_value(g).value_or(false);
     else if (g.name == "security_definer") f.security_definer = bool_value(g).value_or(false);
     else if (g.name == "parallel") f.parallel = one_of(g, {"safe", "restricted", "unsafe"}).value_or("unsafe");
+    else if (g.name == "leakproof") f.leakproof = bool_value(g).value_or(false);
+    else if (g.name == "cost") cost = number_value(g);
+    else if (g.name == "rows") rows = number_value(g);
+    else if (g.name == "standard_body") f.standard_body = bool_value(g).value_or(false);
     else if (g.name == "comment") f.comment = string_value(g);
     else if (g.name == "grants") f.grants = grants(g, "a function");
     else if (g.name == "set") {
       for (const Field& p : entries(g, "set")) {
-        f.config.emplace_back(p.name, string_value(p).value_or(""));
+        if (check_name(p.name, at(p.key), "a setting name")) {
+          f.config.emplace_back(p.name, string_value(p).value_or(""));
+        }
       }
     }
   }
@@ -114,6 +130,8 @@ void Reader::read_function(Schema& schema, const Field& name, const YAML::Node& 
     f.arguments = sig.arguments;
     f.identity_arguments = sig.identity_arguments;
     f.returns = sig.returns;
+    f.cost = cost.value_or(100);
+    f.rows = rows.value_or(f.returns_set() ? 1000 : 0);
   } catch (const SqlParseError& e) {
     if (args_field != nullptr && args_field->value.IsScalar()) {
       sql_error(*args_field, "arguments of " + what, e);
@@ -127,7 +145,14 @@ void Reader::read_function(Schema& schema, const Field& name, const YAML::Node& 
     error(at(self), what + " has no `body`");
   } else {
     try {
-      if (f.language == "plpgsql") {
+      if (f.standard_body) {
+        if (!has_language) f.language = "sql";
+        if (f.language != "sql") {
+          error(at(*body_field), what + ": a SQL-standard body (`standard_body: true`) is in language sql");
+        }
+        f.body = util::trim(f.body);
+        check_standard_body(f.body, f.arguments, f.procedure ? "" : f.returns);
+      } else if (f.language == "plpgsql") {
         check_plpgsql_function(f.body, f.arguments, f.returns);
       } else if (f.language == "sql") {
         check_sql_body(f.body);
@@ -138,6 +163,98 @@ void Reader::read_function(Schema& schema, const Field& name, const YAML::Node& 
   }
   if (define("fn:" + schema.name + "." + f.key(), what, at(name.key))) {
     schema.functions[f.key()] = f;
+  }
+}
+
+std::optional<double> Reader::number_value(const Field& field) {
+  auto text = string_value(field);
+  if (!text) return std::nullopt;
+  try {
+    size_t used = 0;
+    double v = std::stod(*text, &used);
+    if (used == text->size() && v >= 0 && v < 1e15) return v;
+  } catch (const std::exception&) {
+  }
+  error(at(field), "`" + field.name + "` must be a non-negative number");
+  return std::nullopt;
+}
+
+void Reader::read_aggregates(Schema& schema, const Field& field) {
+  if (field.value.IsSequence()) {
+    for (const Field& item : items(field)) {
+      read_aggregate(schema, field, item.value);
+    }
+  } else {
+    read_aggregate(schema, field, field.value);
+  }
+}
+
+void Reader::read_aggregate(Schema& schema, const Field& name, const YAML::Node& node) {
+  Field self{name.name, name.key, node};
+  if (!expect_map(self, "aggregate `" + name.name + "`")) {
+    return;
+  }
+  Aggregate a;
+  a.name = {schema.name, name.name};
+  std::string what = "aggregate " + a.name.display();
+  std::string arguments;
+  const Field* args_field = nullptr;
+  bool has_sfunc = false, has_stype = false;
+  std::vector<Field> all = fields(node, "aggregate", k_aggregate_keys);
+  for (const Field& g : all) {
+    auto fn = [&]() { return qualified_value(g, "`" + g.name + "` of " + what); };
+    if (g.name == "args") {
+      args_field = &g;
+      arguments = util::join(string_list(g), ", ");
+    } else if (g.name == "sfunc") {
+      has_sfunc = true;
+      if (auto f = fn()) a.sfunc = *f;
+    } else if (g.name == "stype") {
+      has_stype = true;
+      a.stype = type(g, "state type of " + what, schema.name).value_or("");
+    } else if (g.name == "mstype") a.mstype = type(g, "moving state type of " + what, schema.name);
+    else if (g.name == "finalfunc") a.finalfunc = fn();
+    else if (g.name == "finalfunc_extra") a.finalfunc_extra = bool_value(g).value_or(false);
+    else if (g.name == "combinefunc") a.combinefunc = fn();
+    else if (g.name == "serialfunc") a.serialfunc = fn();
+    else if (g.name == "deserialfunc") a.deserialfunc = fn();
+    else if (g.name == "initcond") a.initcond = string_value(g);
+    else if (g.name == "msfunc") a.msfunc = fn();
+    else if (g.name == "minvfunc") a.minvfunc = fn();
+    else if (g.name == "mfinalfunc") a.mfinalfunc = fn();
+    else if (g.name == "mfinalfunc_extra") a.mfinalfunc_extra = bool_value(g).value_or(false);
+    else if (g.name == "minitcond") a.minitcond = string_value(g);
+    else if (g.name == "parallel") a.parallel = one_of(g, {"safe", "restricted", "unsafe"}).value_or("unsafe");
+    else if (g.name == "comment") a.comment = string_value(g);
+    else if (g.name == "grants") a.grants = grants(g, "an aggregate");
+  }
+  if (!has_sfunc || !has_stype) {
+    error(at(self), what + " needs `sfunc` and `stype`");
+    return;
+  }
+  if (util::trim(arguments).empty() || util::trim(arguments) == "*") {
+    a.arguments = a.identity_arguments = "*";
+  } else {
+    try {
+      FunctionSignature sig = canonical_signature(arguments, "integer", "public");
+      if (sig.arguments.find("DEFAULT") != std::string::npos || sig.arguments.find("OUT ") != std::string::npos) {
+        error(at(args_field != nullptr ? *args_field : self), what + ": aggregate arguments take no DEFAULT and no OUT");
+        return;
+      }
+      a.arguments = sig.arguments;
+      a.identity_arguments = sig.identity_arguments;
+    } catch (const SqlParseError& e) {
+      if (args_field != nullptr && args_field->value.IsScalar()) {
+        sql_error(*args_field, "arguments of " + what, e);
+      } else {
+        error(at(args_field != nullptr ? *args_field : self), what + ": " + e.what());
+      }
+      return;
+    }
+  }
+  what = "aggregate " + schema.name + "." + a.key();
+  if (define("fn:" + schema.name + "." + a.key(), what, at(name.key))) {
+    schema.aggregates[a.key()] = a;
   }
 }
 

@@ -17,7 +17,7 @@ namespace {
 
 const std::vector<std::string> k_top_keys = {"extensions", "schemas", "roles", "default_privileges"};
 const std::vector<std::string> k_schema_keys = {"comment", "enums", "domains", "types", "sequences",
-                                                "tables",  "views", "functions", "grants"};
+                                                "tables",  "views", "functions", "aggregates", "grants"};
 const std::vector<std::string> k_extension_keys = {"name", "schema", "version"};
 const std::vector<std::string> k_grant_keys = {"role", "privileges", "columns", "with_grant_option"};
 const std::vector<std::string> k_default_privilege_keys = {"owner", "schema", "object_type", "role", "privileges",
@@ -93,6 +93,7 @@ void Reader::read_schema(const Field& field) {
         else if (f.name == "tables") read_table(schema, e);
         else if (f.name == "views") read_view(schema, e);
         else if (f.name == "functions") read_functions(schema, e);
+        else if (f.name == "aggregates") read_aggregates(schema, e);
       }
     }
   }

@@ -140,6 +140,10 @@ class Reader {
   void read_view(Schema& schema, const Field& field);
   void read_functions(Schema& schema, const Field& field);
   void read_function(Schema& schema, const Field& name, const YAML::Node& body);
+  void read_aggregates(Schema& schema, const Field& field);
+  void read_aggregate(Schema& schema, const Field& name, const YAML::Node& body);
+  // A non-negative number (COST, ROWS), reported at the field otherwise.
+  std::optional<double> number_value(const Field& field);
   void read_extensions(const Field& field);
   void read_default_privileges(const Field& field);
 

@@ -1,6 +1,7 @@
 // This file implements to_yaml and write_schema_dir: the model as YAML in the format load_schema
 // reads, deterministic byte for byte, using the short forms wherever they read back the same.
 #include <algorithm>
+#include <fmt/format.h>
 #include <fstream>
 
 #include "schema/sql_text.hpp"
@@ -135,6 +136,9 @@ YamlNode function_node(const Function& f) {
   if (f.strict) m.add("strict", YamlNode::boolean(true));
   if (f.security_definer) m.add("security_definer", YamlNode::boolean(true));
   if (f.parallel != "unsafe") m.add("parallel", YamlNode::string(f.parallel));
+  if (f.leakproof) m.add("leakproof", YamlNode::boolean(true));
+  if (f.cost != 100) m.add("cost", YamlNode::raw(fmt::format("{}", f.cost)));
+  if (f.rows != (f.returns_set() ? 1000 : 0)) m.add("rows", YamlNode::raw(fmt::format("{}", f.rows)));
   if (!f.config.empty()) {
     YamlNode set = YamlNode::map();
     for (const auto& [key, value] : f.config) set.add(key, YamlNode::string(value));
@@ -142,7 +146,51 @@ YamlNode function_node(const Function& f) {
   }
   if (f.comment) m.add("comment", YamlNode::string(*f.comment));
   if (!f.grants.empty()) m.add("grants", grants_node(f.grants));
+  if (f.standard_body) m.add("standard_body", YamlNode::boolean(true));
   m.add("body", YamlNode::string(f.body));
+  return m;
+}
+
+std::string function_ref(const QualifiedName& f) {
+  return quote_ident_if_needed(f.schema) + "." + quote_ident_if_needed(f.name);
+}
+
+YamlNode aggregate_node(const Aggregate& a) {
+  YamlNode m = YamlNode::map(true);
+  if (a.arguments != "*") m.add("args", YamlNode::string(a.arguments));
+  m.add("sfunc", YamlNode::string(function_ref(a.sfunc)));
+  m.add("stype", YamlNode::string(a.stype));
+  if (a.finalfunc) m.add("finalfunc", YamlNode::string(function_ref(*a.finalfunc)));
+  if (a.finalfunc_extra) m.add("finalfunc_extra", YamlNode::boolean(true));
+  if (a.combinefunc) m.add("combinefunc", YamlNode::string(function_ref(*a.combinefunc)));
+  if (a.serialfunc) m.add("serialfunc", YamlNode::string(function_ref(*a.serialfunc)));
+  if (a.deserialfunc) m.add("deserialfunc", YamlNode::string(function_ref(*a.deserialfunc)));
+  if (a.initcond) m.add("initcond", YamlNode::string(*a.initcond));
+  if (a.msfunc) m.add("msfunc", YamlNode::string(function_ref(*a.msfunc)));
+  if (a.minvfunc) m.add("minvfunc", YamlNode::string(function_ref(*a.minvfunc)));
+  if (a.mstype) m.add("mstype", YamlNode::string(*a.mstype));
+  if (a.mfinalfunc) m.add("mfinalfunc", YamlNode::string(function_ref(*a.mfinalfunc)));
+  if (a.mfinalfunc_extra) m.add("mfinalfunc_extra", YamlNode::boolean(true));
+  if (a.minitcond) m.add("minitcond", YamlNode::string(*a.minitcond));
+  if (a.parallel != "unsafe") m.add("parallel", YamlNode::string(a.parallel));
+  if (a.comment) m.add("comment", YamlNode::string(*a.comment));
+  if (!a.grants.empty()) m.add("grants", grants_node(a.grants));
+  return m;
+}
+
+YamlNode aggregates_node(const std::map<std::string, Aggregate>& aggregates) {
+  std::map<std::string, std::vector<const Aggregate*>> by_name;
+  for (const auto& [key, a] : aggregates) by_name[a.name.name].push_back(&a);
+  YamlNode m = YamlNode::map(true);
+  for (const auto& [name, overloads] : by_name) {
+    if (overloads.size() == 1) {
+      m.add(name, aggregate_node(*overloads[0]));
+    } else {
+      YamlNode list = YamlNode::list(true);
+      for (const Aggregate* a : overloads) list.push(aggregate_node(*a));
+      m.add(name, list);
+    }
+  }
   return m;
 }
 
@@ -190,6 +238,7 @@ YamlNode schema_node(const Database& db, const Schema& s, bool with_tables) {
   }
   add_kind(m, "views", s.views, view_node);
   if (!s.functions.empty()) m.add("functions", functions_node(s.functions));
+  if (!s.aggregates.empty()) m.add("aggregates", aggregates_node(s.aggregates));
   if (!s.grants.empty()) m.add("grants", grants_node(s.grants));
   return m;
 }

@@ -1,11 +1,12 @@
--- Functions and procedures written in SQL-level languages with a body in prosrc. Aggregates,
--- window functions, C/internal functions and SQL-standard bodies (prosqlbody) are reported by
--- unmanaged.sql instead. The signature is canonicalised by schema::canonical_signature.
+-- Functions and procedures written in SQL-level languages, with a body in prosrc or a SQL-standard
+-- body (prosqlbody, printed by pg_get_function_sqlbody). Aggregates (aggregates.sql), window
+-- functions and C/internal functions are not read here (unmanaged.sql reports the latter). The signature is canonicalised by schema::canonical_signature.
 SELECT p.oid, n.nspname, p.proname, p.prokind,
        pg_get_function_arguments(p.oid) AS arguments,
        CASE WHEN p.prokind = 'f' THEN pg_get_function_result(p.oid) END AS result,
        l.lanname, p.prosrc, p.provolatile, p.proisstrict, p.prosecdef, p.proparallel,
-       p.proconfig,
+       p.proconfig, p.proleakproof, p.procost, p.prorows,
+       CASE WHEN p.prosqlbody IS NOT NULL THEN pg_get_function_sqlbody(p.oid) END AS sqlbody,
        d.description
 FROM pg_proc p
 JOIN pg_namespace n ON n.oid = p.pronamespace
@@ -14,7 +15,6 @@ LEFT JOIN pg_description d ON d.classoid = 'pg_proc'::regclass AND d.objoid = p.
 WHERE p.prokind IN ('f', 'p')
   AND p.pronamespace = ANY ($1::oid[])
   AND l.lanname NOT IN ('c', 'internal')
-  AND p.prosqlbody IS NULL
   AND NOT EXISTS (SELECT 1 FROM pg_depend x
                   WHERE x.classid = 'pg_proc'::regclass AND x.objid = p.oid AND x.deptype IN ('e', 'i'))
 ORDER BY p.oid

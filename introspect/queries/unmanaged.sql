@@ -82,16 +82,16 @@ SELECT 'trigger enabled state', rel.name || '.' || t.tgname || ' (' || t.tgenabl
 FROM pg_trigger t JOIN rel ON rel.oid = t.tgrelid
 WHERE NOT t.tgisinternal AND t.tgparentid = 0 AND t.tgenabled <> 'O'
 UNION ALL
-SELECT CASE WHEN p.prokind = 'a' THEN 'aggregate'
+SELECT CASE WHEN p.prokind = 'a' THEN 'ordered-set or hypothetical-set aggregate'
             WHEN p.prokind = 'w' THEN 'window function'
-            WHEN p.prosqlbody IS NOT NULL THEN 'function with SQL-standard body'
             ELSE 'function in language ' || l.lanname END,
        n.nspname || '.' || p.proname || '(' || pg_get_function_identity_arguments(p.oid) || ')'
 FROM pg_proc p
 JOIN pg_namespace n ON n.oid = p.pronamespace
 JOIN pg_language l ON l.oid = p.prolang
 WHERE p.pronamespace = ANY ($1::oid[])
-  AND (p.prokind IN ('a', 'w') OR p.prosqlbody IS NOT NULL OR l.lanname IN ('c', 'internal'))
+  AND (p.prokind = 'w' OR (p.prokind IN ('f', 'p') AND l.lanname IN ('c', 'internal'))
+       OR (p.prokind = 'a' AND EXISTS (SELECT 1 FROM pg_aggregate a WHERE a.aggfnoid = p.oid AND a.aggkind <> 'n')))
   AND NOT EXISTS (SELECT 1 FROM ext WHERE ext.classid = 'pg_proc'::regclass AND ext.objid = p.oid)
 UNION ALL
 SELECT CASE t.typtype WHEN 'r' THEN 'range type' WHEN 'b' THEN 'base type' ELSE 'pseudo type' END,

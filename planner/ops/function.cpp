@@ -1,6 +1,12 @@
 // This file implements functions and procedures: create, replace (CREATE OR REPLACE when the
-// signature and result allow it, else drop and create in one transaction), drop.
+// signature and result allow it, else drop and create in one transaction), drop. A DROP loses the
+// routine's grants and comment: every step that drops a routine (a drop's reverse, a drop and
+// create replace both ways) grants and comments it again. SQL-standard bodies are bound when
+// created: their steps use the tables, views and routines the body names.
 #include <fmt/format.h>
+
+#include <algorithm>
+#include <set>
 
 #include "planner/ops/common.hpp"
 #include "schema/expr.hpp"
@@ -26,6 +32,69 @@ void add_type_uses(PlannedStep& ps, const schema::Function& f, const schema::Dat
 
 bool can_replace(const schema::Function& a, const schema::Function& b) {
   return a.procedure == b.procedure && a.returns == b.returns && a.arguments == b.arguments;
+}
+
+std::string routine_sql(const schema::Function& f) {
+  return std::string(f.procedure ? "PROCEDURE " : "FUNCTION ") + schema::qualified(f.name) + "(" + f.identity_arguments + ")";
+}
+
+// The grants and comment of `f` after it was created anew (CREATE gives PUBLIC its default EXECUTE;
+// it is revoked when PUBLIC is a managed role of `db` without it).
+std::string restore_grants_and_comment(const schema::Function& f, const schema::Database& db) {
+  std::string out;
+  const std::string what = routine_sql(f);
+  for (const auto& g : f.grants) {
+    // PUBLIC's EXECUTE is what CREATE gives: granting it again would only turn the default ACL explicit.
+    if (g.role == "public" && !g.with_grant_option && g.privileges == std::vector<std::string>{"EXECUTE"}) continue;
+    out += ";\n" + ddl::grant(what, g);
+  }
+  const auto& managed = db.managed_roles;
+  bool public_managed = std::find(managed.begin(), managed.end(), "public") != managed.end();
+  bool public_granted = std::any_of(f.grants.begin(), f.grants.end(), [](const schema::Grant& g) { return g.role == "public"; });
+  if (public_managed && !public_granted) {
+    schema::Grant g;
+    g.role = "public";
+    g.privileges = {"EXECUTE"};
+    out += ";\n" + ddl::revoke(what, g);
+  }
+  if (f.comment) out += ";\n" + ddl::comment_on(what, f.comment);
+  return out;
+}
+
+// The keys of what is bound when `f` is created, as `db` has them: the tables, views, routines and
+// aggregates its argument defaults and its SQL-standard body name (every overload of a name called:
+// calls are not resolved). String bodies are bound when called: only the defaults count then.
+std::set<std::string> body_uses(const schema::Function& f, const schema::Database& db) {
+  std::set<std::string> out;
+  schema::Function bound = f;
+  if (!bound.standard_body) {
+    bound.standard_body = true;  // the signature with a body that names nothing
+    bound.language = "sql";
+    bound.body = "RETURN NULL";
+  }
+  for (const auto& ref : schema::routine_relations(bound)) {
+    auto parts = util::split(ref, '.');
+    if (parts.size() > 2) continue;
+    schema::QualifiedName qn = parts.size() == 2 ? schema::QualifiedName{parts[0], parts[1]} : schema::QualifiedName{"public", ref};
+    if (db.find_table(qn)) out.insert(keys::table(qn));
+    if (db.find_view(qn)) out.insert(keys::view(qn));
+    auto s = db.schemas.find(qn.schema);
+    if (s == db.schemas.end()) continue;
+    for (const auto& [key, g] : s->second.functions) {
+      if (g.name.name == qn.name && key != f.key()) out.insert(keys::function(qn.schema, key));
+    }
+    for (const auto& [key, a] : s->second.aggregates) {
+      if (a.name.name == qn.name) out.insert(keys::function(qn.schema, key));
+    }
+  }
+  return out;
+}
+
+// `f` with the grants and comment of `cur`.
+schema::Function with_extras(schema::Function f, const schema::Function& cur) {
+  f.grants = cur.grants;
+  f.comment = cur.comment;
+  return f;
 }
 
 }  // namespace
@@ -85,16 +154,21 @@ void plan_functions(PlanContext& ctx) {
                                      ddl::create_function(f), ddl::drop_function(f), "none"));
         ps.creates.insert(key_function(f));
         add_type_uses(ps, f, ctx.desired);
+        ps.uses.merge(body_uses(f, ctx.desired));
       } else {
         schema::Function c_nc = *cur;
         c_nc.comment.reset();
         c_nc.grants.clear();
         if (!(c_nc == f_nc)) {
           bool replace = can_replace(*cur, f);
+          // Dropped and created anew, the routine gets the current grants and comment back; the
+          // grant and comment passes then change them from there.
           std::string fwd = replace ? ddl::create_function(f, true)
-                                    : ddl::drop_function(*cur) + ";\n" + ddl::create_function(f);
+                                    : ddl::drop_function(*cur) + ";\n" + ddl::create_function(f) +
+                                          restore_grants_and_comment(with_extras(f, *cur), ctx.desired);
           std::string rev = replace ? ddl::create_function(*cur, true)
-                                    : ddl::drop_function(f) + ";\n" + ddl::create_function(*cur);
+                                    : ddl::drop_function(f) + ";\n" + ddl::create_function(*cur) +
+                                          restore_grants_and_comment(*cur, ctx.desired);
           auto& ps = ctx.add(Phase::add, prio::function,
                              make_step("replace_function:" + sn + "." + key, '~', obj,
                                        replace ? "replaces the body in place (CREATE OR REPLACE)"
@@ -102,11 +176,10 @@ void plan_functions(PlanContext& ctx) {
                                        fwd, rev, "none"));
           ps.creates.insert(key_function(f));
           add_type_uses(ps, f, ctx.desired);
+          ps.uses.merge(body_uses(f, ctx.desired));
         }
       }
-      std::string what = std::string(f.procedure ? "PROCEDURE " : "FUNCTION ") + schema::qualified(f.name) + "(" +
-                         f.identity_arguments + ")";
-      plan_comment(ctx, what, "function." + sn + "." + key, obj, cur ? cur->comment : std::nullopt, f.comment,
+      plan_comment(ctx, routine_sql(f), "function." + sn + "." + key, obj, cur ? cur->comment : std::nullopt, f.comment,
                    key_function(f));
     }
   }
@@ -116,9 +189,11 @@ void plan_functions(PlanContext& ctx) {
       if (des_schema && des_schema->functions.count(key)) continue;
       auto& ps = ctx.add(Phase::drop, prio::drop_function,
                          make_step("drop_function:" + sn + "." + key, '-', (f.procedure ? "procedure " : "function ") + sn + "." + key,
-                                   "drops the routine", ddl::drop_function(f), ddl::create_function(f), "none"));
+                                   "drops the routine", ddl::drop_function(f),
+                                   ddl::create_function(f) + restore_grants_and_comment(f, ctx.desired), "none"));
       ps.drops.insert(key_function(f));
       ps.uses.insert(keys::schema(sn));
+      ps.uses.merge(body_uses(f, ctx.current));
       ps.step.hazards.push_back(hazards::backward_incompatible("old code calling " + sn + "." + key + " fails"));
     }
   }

@@ -82,7 +82,14 @@ TEST_CASE("the every-kind database keeps hostile names raw and extension objects
     CHECK(key.rfind("digest", 0) != 0);
   }
   CHECK(model.schemas.at("public").functions.count("add_tax(numeric, numeric)") == 1);
-  for (const std::string line : {"unmanaged: aggregate public.my_sum(integer)", "unmanaged: event trigger on_ddl",
+  const auto& pub = model.schemas.at("public");
+  CHECK(pub.aggregates.at("my_sum(integer)").initcond == "0");
+  CHECK(pub.aggregates.at("joined(text)").sfunc == schema::QualifiedName{"public", "concat_step"});
+  CHECK(pub.functions.at("tax_of(numeric)").standard_body);
+  CHECK(pub.functions.at("few()").rows == 7);
+  CHECK(pub.functions.at("concat_step(text, text)").leakproof);
+  for (const std::string line : {"unmanaged: ordered-set or hypothetical-set aggregate public.my_pick(integer ORDER BY integer)",
+                                 "unmanaged: event trigger on_ddl",
                                  "unmanaged: range type public.float_range",
                                  "unmanaged: rule public.events_default.no delete",
                                  "unmanaged: statistics object public.users_stats",
@@ -114,7 +121,8 @@ TEST_CASE("pgshift inspect prints the library's YAML and warns about unmanaged o
   std::string out;
   REQUIRE(test::run_pgshift("inspect --db " + shell_quote(db.url()) + " --role pgshift_app", out) == 0);
   CHECK(out.find(yaml) != std::string::npos);
-  CHECK(out.find("pgshift: warning: unmanaged: aggregate public.my_sum(integer)\n") != std::string::npos);
+  CHECK(out.find("pgshift: warning: unmanaged: ordered-set or hypothetical-set aggregate public.my_pick(integer ORDER BY integer)\n") !=
+        std::string::npos);
 
   const auto dir = std::filesystem::temp_directory_path() / ("pgshift_inspect_" + db.name());
   std::filesystem::remove_all(dir);

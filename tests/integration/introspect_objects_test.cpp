@@ -239,7 +239,91 @@ $f$;
   CHECK(run.procedure);
   CHECK(run.returns.empty());
   CHECK(s.count("total(integer)") == 0);
-  CHECK(has_unmanaged(model, "unmanaged: aggregate s.total(integer)"));
+  CHECK(model.schemas.at("s").aggregates.count("total(integer)") == 1);
+  CHECK_FALSE(has_unmanaged(model, "unmanaged: aggregate s.total(integer)"));
+}
+
+TEST_CASE("functions: LEAKPROOF, COST, ROWS, SET values quoted as proconfig holds them, SQL-standard bodies") {
+  TestDb db;
+  db.exec(R"sql(
+    CREATE TABLE t (id integer);
+    CREATE FUNCTION lp(a integer) RETURNS integer LANGUAGE sql IMMUTABLE LEAKPROOF COST 5 AS 'SELECT a';
+    CREATE FUNCTION many() RETURNS SETOF integer LANGUAGE sql ROWS 42 AS 'SELECT 1';
+    CREATE FUNCTION plain() RETURNS SETOF integer LANGUAGE sql AS 'SELECT 1';
+    CREATE FUNCTION empty_path() RETURNS void LANGUAGE plpgsql SET search_path = '' AS 'BEGIN END';
+    CREATE FUNCTION odd_path() RETURNS void LANGUAGE plpgsql SET search_path = a, "B c", '' AS 'BEGIN END';
+    CREATE FUNCTION ret(a integer, b integer) RETURNS integer LANGUAGE sql RETURN a + b;
+    CREATE FUNCTION counted() RETURNS bigint LANGUAGE sql BEGIN ATOMIC SELECT count(*) FROM t; END;
+    CREATE PROCEDURE ins(x integer) LANGUAGE sql BEGIN ATOMIC INSERT INTO t VALUES (x); END;
+  )sql");
+  const auto model = inspect(db);
+  const auto& f = model.schemas.at("public").functions;
+  CHECK(f.at("lp(integer)").leakproof);
+  CHECK(f.at("lp(integer)").cost == 5);
+  CHECK_FALSE(f.at("many()").leakproof);
+  CHECK(f.at("many()").rows == 42);
+  CHECK(f.at("plain()").rows == 1000);
+  CHECK(f.at("plain()").cost == 100);
+  CHECK(f.at("empty_path()").config == std::vector<std::pair<std::string, std::string>>{{"search_path", "\"\""}});
+  CHECK(f.at("odd_path()").config ==
+        std::vector<std::pair<std::string, std::string>>{{"search_path", "a, \"B c\", \"\""}});
+  CHECK(schema::setting_items(f.at("odd_path()").config[0].second) == std::vector<std::string>{"a", "B c", ""});
+  const auto& ret = f.at("ret(integer, integer)");
+  CHECK(ret.standard_body);
+  CHECK(ret.body == "RETURN (a + b)");
+  const auto& counted = f.at("counted()");
+  CHECK(counted.standard_body);
+  CHECK(counted.body.rfind("BEGIN ATOMIC", 0) == 0);
+  CHECK(counted.body.find("count(*)") != std::string::npos);
+  CHECK(f.at("ins(integer)").procedure);
+  CHECK(f.at("ins(integer)").standard_body);
+  CHECK_FALSE(f.at("lp(integer)").standard_body);
+  for (const auto& line : model.unmanaged) CHECK(line.find("SQL-standard") == std::string::npos);
+}
+
+TEST_CASE("aggregates: support functions, state types, initial conditions, options, comment, grants") {
+  TestDb db;
+  ensure_role(db, "pgshift_reader");
+  db.exec(R"sql(
+    CREATE FUNCTION acc(numeric[], numeric) RETURNS numeric[] LANGUAGE sql IMMUTABLE AS 'SELECT array_append($1, $2)';
+    CREATE FUNCTION first_of(numeric[]) RETURNS numeric LANGUAGE sql IMMUTABLE AS 'SELECT $1[1]';
+    CREATE AGGREGATE my_agg(numeric) (SFUNC = acc, STYPE = numeric[], FINALFUNC = first_of, INITCOND = '{}');
+    CREATE FUNCTION app(text, text) RETURNS text LANGUAGE sql IMMUTABLE AS 'SELECT $1 || $2';
+    CREATE AGGREGATE cat(text) (SFUNC = app, STYPE = text, INITCOND = '');
+    CREATE FUNCTION sub(numeric, numeric) RETURNS numeric LANGUAGE sql IMMUTABLE STRICT AS 'SELECT $1 - $2';
+    CREATE AGGREGATE total(numeric) (SFUNC = numeric_add, STYPE = numeric, COMBINEFUNC = numeric_add,
+      MSFUNC = numeric_add, MINVFUNC = sub, MSTYPE = numeric, MINITCOND = '0', PARALLEL = SAFE);
+    COMMENT ON AGGREGATE cat(text) IS 'joins';
+    GRANT EXECUTE ON FUNCTION cat(text) TO pgshift_reader;
+    CREATE AGGREGATE ord(integer ORDER BY integer) (SFUNC = int4pl, STYPE = integer);
+  )sql");
+  introspect::IntrospectOptions options;
+  options.managed_roles = {"pgshift_reader"};
+  const auto model = inspect(db, options);
+  const auto& a = model.schemas.at("public").aggregates;
+  REQUIRE(a.count("my_agg(numeric)") == 1);
+  const auto& my = a.at("my_agg(numeric)");
+  CHECK(my.sfunc == schema::QualifiedName{"public", "acc"});
+  CHECK(my.stype == "numeric[]");
+  CHECK(my.finalfunc == schema::QualifiedName{"public", "first_of"});
+  CHECK(my.initcond == "{}");
+  CHECK_FALSE(my.combinefunc);
+  const auto& cat = a.at("cat(text)");
+  CHECK(cat.initcond == "");
+  CHECK(cat.comment == "joins");
+  CHECK(cat.grants == std::vector<schema::Grant>{{"pgshift_reader", {"EXECUTE"}, {}, false}});
+  const auto& total = a.at("total(numeric)");
+  CHECK(total.sfunc == schema::QualifiedName{"pg_catalog", "numeric_add"});
+  CHECK(total.combinefunc == schema::QualifiedName{"pg_catalog", "numeric_add"});
+  CHECK(total.minvfunc == schema::QualifiedName{"public", "sub"});
+  CHECK(total.mstype == "numeric");
+  CHECK(total.minitcond == "0");
+  CHECK_FALSE(total.initcond);
+  CHECK(total.parallel == "safe");
+  // Ordered-set aggregates are not modelled: reported.
+  CHECK(a.count("ord(integer, integer)") == 0);
+  CHECK(has_unmanaged(model, "unmanaged: ordered-set or hypothetical-set aggregate public.ord(integer ORDER BY integer)"));
+  CHECK(model.schemas.at("public").functions.count("my_agg(numeric)") == 0);
 }
 
 TEST_CASE("grants are read only for managed roles, column grants grouped by column set") {

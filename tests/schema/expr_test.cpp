@@ -343,3 +343,52 @@ TEST_CASE("column references are found and renamed through the parse tree") {
   CHECK(rewrite_column_refs("\"Mixed Case\" + x", {{"Mixed Case", "y z"}}, "new") == "new.\"y z\" + new.x");
   CHECK_THROWS_AS(rewrite_column_refs("1; DROP TABLE t", {}), SqlParseError);
 }
+
+TEST_CASE("SET values of list settings are held as proconfig holds them and written item by item") {
+  // SET search_path = '' is stored as `""`: one empty item, written back as ''.
+  CHECK(canonical_setting("search_path", "") == "\"\"");
+  CHECK(canonical_setting("search_path", "\"\"") == "\"\"");
+  CHECK(setting_sql("search_path", "\"\"") == "''");
+  CHECK(setting_items("\"\"") == std::vector<std::string>{""});
+  // Items quoted where needed, `""` inside quotes unescaped; other settings untouched.
+  CHECK(canonical_setting("search_path", "a,  \"B c\", \"$user\"") == "a, \"B c\", \"$user\"");
+  CHECK(setting_items("a, \"B c\", \"x\"\"y\"") == std::vector<std::string>{"a", "B c", "x\"y"});
+  CHECK(setting_sql("search_path", "a, \"B c\", \"x\"\"y\"") == "'a', 'B c', 'x\"y'");
+  CHECK(setting_sql("search_path", "pg_catalog") == "'pg_catalog'");
+  CHECK(canonical_setting("work_mem", "64MB") == "64MB");
+  CHECK(setting_sql("work_mem", "it's") == "'it''s'");
+  CHECK(setting_sql("TEMP_TABLESPACES", "a, b") == "'a', 'b'");
+  // The canonical form is a fixed point.
+  for (const std::string v : {"", "a", "a, \"B c\"", "\"\", public", "\"select\""}) {
+    INFO(v);
+    CHECK(canonical_setting("search_path", canonical_setting("search_path", v)) == canonical_setting("search_path", v));
+  }
+  CHECK(canonical_setting("search_path", "select") == "\"select\"");
+}
+
+TEST_CASE("SQL-standard bodies are one RETURN or BEGIN ATOMIC body and nothing else") {
+  CHECK_NOTHROW(check_standard_body("RETURN a + b", "a integer, b integer", "integer"));
+  CHECK_NOTHROW(check_standard_body("BEGIN ATOMIC\n  SELECT 1;\n  SELECT 2;\nEND", "", "integer"));
+  CHECK_NOTHROW(check_standard_body("BEGIN ATOMIC INSERT INTO t VALUES (n); END", "n integer", ""));
+  // Another statement, another option, a string body, or no body at all: refused.
+  CHECK_THROWS_AS(check_standard_body("RETURN 1; DROP TABLE t", "", "integer"), SqlParseError);
+  CHECK_THROWS_AS(check_standard_body("BEGIN ATOMIC SELECT 1; END; DROP TABLE t", "", "integer"), SqlParseError);
+  CHECK_THROWS_AS(check_standard_body("SECURITY DEFINER RETURN 1", "", "integer"), SqlParseError);
+  CHECK_THROWS_AS(check_standard_body("AS 'SELECT 1'", "", "integer"), SqlParseError);
+  CHECK_THROWS_AS(check_standard_body("", "", "integer"), SqlParseError);
+  CHECK_THROWS_AS(check_standard_body("RETURN 1 -- ", "", "integer"), SqlParseError);
+  CHECK_THROWS_AS(check_standard_body("RETURN 1 /*", "", "integer"), SqlParseError);
+}
+
+TEST_CASE("the relations and routines a SQL-standard body names are found") {
+  Function f;
+  f.name = {"public", "f"};
+  f.language = "sql";
+  f.returns = "bigint";
+  f.standard_body = true;
+  f.body = "BEGIN ATOMIC SELECT count(*) FROM orders o JOIN s.items i ON helper(i.id) = o.id; END";
+  auto refs = routine_relations(f);
+  CHECK(std::count(refs.begin(), refs.end(), "orders") == 1);
+  CHECK(std::count(refs.begin(), refs.end(), "s.items") == 1);
+  CHECK(std::count(refs.begin(), refs.end(), "helper") == 1);
+}

@@ -172,9 +172,19 @@ GRANT EXECUTE ON FUNCTION public.add_tax(numeric, numeric) TO pgshift_app;
 ALTER DEFAULT PRIVILEGES IN SCHEMA sales GRANT SELECT ON TABLES TO pgshift_app;
 ALTER DEFAULT PRIVILEGES GRANT USAGE ON SEQUENCES TO "Rôle ""x""";
 
+-- Aggregates, LEAKPROOF/COST/ROWS, SQL-standard bodies, list settings with odd items.
+CREATE AGGREGATE public.my_sum(integer) (SFUNC = int4pl, STYPE = integer, INITCOND = '0');
+CREATE FUNCTION public.concat_step(text, text) RETURNS text LANGUAGE sql IMMUTABLE LEAKPROOF COST 3 AS 'SELECT $1 || $2';
+CREATE AGGREGATE public.joined(text) (SFUNC = public.concat_step, STYPE = text, INITCOND = '', PARALLEL = SAFE);
+COMMENT ON AGGREGATE public.joined(text) IS 'joins';
+CREATE FUNCTION public.few() RETURNS SETOF integer LANGUAGE sql ROWS 7 RETURN 1;
+CREATE FUNCTION public.tax_of(amount numeric) RETURNS numeric LANGUAGE sql
+  BEGIN ATOMIC SELECT public.add_tax(amount, 0.1); END;
+CREATE FUNCTION public.odd_path() RETURNS void LANGUAGE plpgsql SET search_path = '', "My Schema", public AS 'BEGIN END';
+
 -- Not expressible in the model: reported as unmanaged.
 CREATE RULE "no delete" AS ON DELETE TO public.events_default DO INSTEAD NOTHING;
-CREATE AGGREGATE public.my_sum(integer) (SFUNC = int4pl, STYPE = integer);
+CREATE AGGREGATE public.my_pick(integer ORDER BY integer) (SFUNC = int4pl, STYPE = integer);
 CREATE TABLE public.parent_legacy (id integer);
 CREATE TABLE public.child_legacy (extra text) INHERITS (public.parent_legacy);
 CREATE STATISTICS public.users_stats ON first_name, last_name FROM public."Users";
