@@ -1,5 +1,5 @@
 // This file implements the readers of row-level security policies and of privileges: grants on
-// schemas, relations, columns, sequences and functions, and default privileges, for managed roles only.
+// schemas, relations, columns, sequences, functions and types, and default privileges, for managed roles only.
 #include <algorithm>
 #include <tuple>
 
@@ -62,7 +62,22 @@ std::vector<schema::Grant> group_grants(const std::vector<AclEntry>& entries) {
   return grants;
 }
 
-std::vector<schema::Grant>* grant_target(Catalog& cat, const std::string& kind, uint32_t oid) {
+// A type's grants, by name: enums, domains and composite types have no oid map in the catalog.
+std::vector<schema::Grant>* type_grants(Catalog& cat, const std::string& schema_name, const std::string& type_name) {
+  auto s = cat.db.schemas.find(schema_name);
+  if (s == cat.db.schemas.end()) return nullptr;
+  if (auto e = s->second.enums.find(type_name); e != s->second.enums.end()) return &e->second.grants;
+  if (auto d = s->second.domains.find(type_name); d != s->second.domains.end()) return &d->second.grants;
+  if (auto t = s->second.types.find(type_name); t != s->second.types.end()) return &t->second.grants;
+  return nullptr;
+}
+
+std::vector<schema::Grant>* grant_target(Catalog& cat, const pqxx::row& row) {
+  const std::string kind = text(row["kind"]);
+  const auto oid = row["oid"].as<uint32_t>();
+  if (kind == "type") {
+    return type_grants(cat, text(row["type_schema"]), text(row["type_name"]));
+  }
   if (kind == "relation") {
     auto it = cat.relations.find(oid);
     return it == cat.relations.end() ? nullptr : it->second.grants;
@@ -119,7 +134,7 @@ void read_grants(Catalog& cat) {
     if (!cat.managed_role(role)) {
       continue;
     }
-    auto* target = grant_target(cat, text(row["kind"]), row["oid"].as<uint32_t>());
+    auto* target = grant_target(cat, row);
     if (target != nullptr) {
       entries[target].push_back(
           {std::move(role), text(row["privilege_type"]), text(row["column_name"]), row["is_grantable"].as<bool>()});

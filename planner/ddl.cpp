@@ -326,4 +326,8 @@ std::string revoke(const std::string& object, const schema::Grant& g) {
   return fmt::format("REVOKE {} ON {} FROM {}", privilege_list(g), object, role_sql(g.role));
 }
 
+std::string revoke_grant_option(const std::string& object, const schema::Grant& g) {
+  return fmt::format("REVOKE GRANT OPTION FOR {} ON {} FROM {}", privilege_list(g), object, role_sql(g.role));
+}
+
 }  // namespace pgshift::planner::ddl

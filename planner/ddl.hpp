@@ -61,6 +61,8 @@ std::string restart_identity_above_max(const schema::QualifiedName& table, const
 std::string comment_on(const std::string& what, const std::optional<std::string>& comment);
 std::string grant(const std::string& object, const schema::Grant& g);
 std::string revoke(const std::string& object, const schema::Grant& g);
+// REVOKE GRANT OPTION FOR: takes the grant option away and leaves the privilege.
+std::string revoke_grant_option(const std::string& object, const schema::Grant& g);
 std::string role_sql(const std::string& role);
 
 }  // namespace pgshift::planner::ddl

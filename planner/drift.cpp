@@ -433,6 +433,7 @@ void compare_types(Walker& w, const Schema& a, const Schema& d) {
     f("values", x.values, y.values);
     w.fields("enum", name, f, describe(y), describe(x));
     w.comment("enum", name, x.comment, y.comment);
+    w.grants("enum", name, x.grants, y.grants);
   });
   w.maps(a.domains, d.domains, "domain", qualify, describer<Domain>(),
          [&](const Domain& x, const Domain& y, const std::string& name) {
@@ -441,6 +442,7 @@ void compare_types(Walker& w, const Schema& a, const Schema& d) {
            f("collation", x.collation, y.collation)("checks", x.checks, y.checks);
            w.fields("domain", name, f, describe(y), describe(x));
            w.comment("domain", name, x.comment, y.comment);
+           w.grants("domain", name, x.grants, y.grants);
          });
   w.maps(a.types, d.types, "type", qualify, describer<CompositeType>(),
          [&](const CompositeType& x, const CompositeType& y, const std::string& name) {
@@ -448,6 +450,7 @@ void compare_types(Walker& w, const Schema& a, const Schema& d) {
            f("attributes", x.attributes, y.attributes);
            w.fields("type", name, f, describe(y), describe(x));
            w.comment("type", name, x.comment, y.comment);
+           w.grants("type", name, x.grants, y.grants);
          });
 }
 

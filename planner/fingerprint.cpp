@@ -196,6 +196,7 @@ void routines_and_types(Hasher& h, const schema::Schema& s) {
     h.qn(e.name);
     for (const auto& v : e.values) h.str(v.name);
     h.opt(e.comment);
+    if (!e.grants.empty()) grants(h, e.grants);  // only when held by a managed role: older fingerprints stay
   }
   for (const auto& [n, d] : s.domains) {
     h.tag("domain");
@@ -209,6 +210,7 @@ void routines_and_types(Hasher& h, const schema::Schema& s) {
       h.str(c.expression.canonical);
     }
     h.opt(d.comment);
+    if (!d.grants.empty()) grants(h, d.grants);  // only when held by a managed role: older fingerprints stay
   }
   for (const auto& [n, c] : s.types) {
     h.tag("composite");
@@ -219,6 +221,7 @@ void routines_and_types(Hasher& h, const schema::Schema& s) {
       h.opt(a.collation);
     }
     h.opt(c.comment);
+    if (!c.grants.empty()) grants(h, c.grants);  // only when held by a managed role: older fingerprints stay
   }
   for (const auto& [n, q] : s.sequences) {
     h.tag("sequence");

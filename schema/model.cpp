@@ -218,15 +218,18 @@ void normalize_table(Table& table, const std::string& schema, const std::string&
 void normalize_schema(Schema& s) {
   for (auto& [key, e] : s.enums) {
     e.name = {s.name, key};
+    normalize_grants(e.grants, "types");
   }
   for (auto& [key, d] : s.domains) {
     d.name = {s.name, key};
     for (auto& [check_name, c] : d.checks) {
       c.name = check_name;
     }
+    normalize_grants(d.grants, "types");
   }
   for (auto& [key, t] : s.types) {
     t.name = {s.name, key};
+    normalize_grants(t.grants, "types");
   }
   for (auto& [key, seq] : s.sequences) {
     seq.name = {s.name, key};

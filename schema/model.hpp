@@ -225,6 +225,7 @@ struct Enum {
   QualifiedName name;
   std::vector<EnumValue> values;  // label order
   std::optional<std::string> comment;
+  std::vector<Grant> grants;  // USAGE
   bool operator==(const Enum&) const = default;
 };
 
@@ -242,6 +243,7 @@ struct Domain {
   std::optional<std::string> collation;
   std::map<std::string, DomainCheck> checks;
   std::optional<std::string> comment;
+  std::vector<Grant> grants;  // USAGE
   bool operator==(const Domain&) const = default;
 };
 
@@ -256,6 +258,7 @@ struct CompositeType {
   QualifiedName name;
   std::vector<CompositeAttribute> attributes;
   std::optional<std::string> comment;
+  std::vector<Grant> grants;  // USAGE
   bool operator==(const CompositeType&) const = default;
 };
 

@@ -17,10 +17,10 @@ const std::vector<std::string> k_index_elem_keys = {"column", "name", "expressio
 const std::vector<std::string> k_trigger_keys = {"timing", "events", "update_of", "for_each", "when",
                                                  "function", "arguments", "comment"};
 const std::vector<std::string> k_policy_keys = {"permissive", "command", "roles", "using", "with_check", "comment"};
-const std::vector<std::string> k_enum_keys = {"values", "comment"};
+const std::vector<std::string> k_enum_keys = {"values", "comment", "grants"};
 const std::vector<std::string> k_enum_value_keys = {"name", "renamed_from"};
-const std::vector<std::string> k_domain_keys = {"type", "nullable", "default", "collation", "checks", "comment"};
-const std::vector<std::string> k_composite_keys = {"attributes", "comment"};
+const std::vector<std::string> k_domain_keys = {"type", "nullable", "default", "collation", "checks", "comment", "grants"};
+const std::vector<std::string> k_composite_keys = {"attributes", "comment", "grants"};
 const std::vector<std::string> k_attribute_keys = {"name", "type", "collation"};
 const std::vector<std::string> k_sequence_keys = {"type", "start", "increment", "min", "max", "cache", "cycle",
                                                   "owned_by", "comment", "grants"};
@@ -212,6 +212,7 @@ void Reader::read_enum(Schema& schema, const Field& field) {
     for (const Field& g : fields(field.value, "enum", k_enum_keys)) {
       if (g.name == "values") values.emplace(g);
       else if (g.name == "comment") e.comment = string_value(g);
+      else if (g.name == "grants") e.grants = grants(g, "a type");
     }
   } else {
     values.emplace(field);
@@ -265,6 +266,7 @@ void Reader::read_domain(Schema& schema, const Field& field) {
     else if (g.name == "default") d.default_value = expr(g, "default of " + what, ExprOptions{d.type});
     else if (g.name == "collation") d.collation = collation(g);
     else if (g.name == "comment") d.comment = string_value(g);
+    else if (g.name == "grants") d.grants = grants(g, "a domain");
     else if (g.name == "checks") {
       for (const Field& c : entries(g, "checks")) {
         if (auto x = expr(c, "check " + quoted(c.name) + " of " + what)) {
@@ -287,6 +289,7 @@ void Reader::read_composite(Schema& schema, const Field& field) {
     for (const Field& g : fields(field.value, "type", k_composite_keys)) {
       if (g.name == "attributes") attributes.emplace(g);
       else if (g.name == "comment") t.comment = string_value(g);
+      else if (g.name == "grants") t.grants = grants(g, "a type");
     }
   } else {
     attributes.emplace(field);

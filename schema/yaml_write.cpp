@@ -64,10 +64,13 @@ YamlNode enum_node(const Enum& e) {
       values.push(YamlNode::string(v.name));
     }
   }
-  if (!e.comment) {
+  if (!e.comment && e.grants.empty()) {
     return values;
   }
-  return YamlNode::map().add("values", values).add("comment", YamlNode::string(*e.comment));
+  YamlNode m = YamlNode::map().add("values", values);
+  if (e.comment) m.add("comment", YamlNode::string(*e.comment));
+  if (!e.grants.empty()) m.add("grants", grants_node(e.grants));
+  return m;
 }
 
 YamlNode domain_node(const Domain& d) {
@@ -82,6 +85,7 @@ YamlNode domain_node(const Domain& d) {
     m.add("checks", checks);
   }
   if (d.comment) m.add("comment", YamlNode::string(*d.comment));
+  if (!d.grants.empty()) m.add("grants", grants_node(d.grants));
   return m;
 }
 
@@ -92,10 +96,13 @@ YamlNode composite_node(const CompositeType& t) {
     if (a.collation) m.add("collation", YamlNode::string(*a.collation));
     attributes.push(m);
   }
-  if (!t.comment) {
+  if (!t.comment && t.grants.empty()) {
     return attributes;
   }
-  return YamlNode::map(true).add("attributes", attributes).add("comment", YamlNode::string(*t.comment));
+  YamlNode m = YamlNode::map(true).add("attributes", attributes);
+  if (t.comment) m.add("comment", YamlNode::string(*t.comment));
+  if (!t.grants.empty()) m.add("grants", grants_node(t.grants));
+  return m;
 }
 
 YamlNode sequence_node(const Sequence& s) {

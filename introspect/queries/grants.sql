@@ -1,7 +1,9 @@
--- Privileges on schemas, tables, views, sequences, columns and functions, one row per
--- (object, column, grantee, privilege). The owner's own privileges are implicit and left out. A NULL
--- ACL means the built-in default (acldefault): for functions that is EXECUTE to PUBLIC.
--- Grantee 0 is PUBLIC.
+-- Privileges on schemas, tables, views, sequences, columns, functions and types (enums, domains,
+-- stand-alone composites), one row per (object, column, grantee, privilege). The owner's own privileges
+-- are implicit and left out. A NULL ACL means the built-in default (acldefault), read as what it grants:
+-- EXECUTE to PUBLIC for functions, USAGE to PUBLIC for types; so the model holds the effective ACL and a
+-- REVOKE from PUBLIC shows as PUBLIC's missing row. Grantee 0 is PUBLIC. Types are found by name
+-- (type_schema, type_name), the other kinds by oid.
 WITH rel AS (
   SELECT c.oid, c.relowner, c.relacl
   FROM pg_class c
@@ -28,9 +30,20 @@ WITH rel AS (
   SELECT 'schema', n.oid, NULL, a.grantee, a.privilege_type, a.is_grantable
   FROM pg_namespace n, aclexplode(COALESCE(n.nspacl, acldefault('n', n.nspowner))) a
   WHERE n.oid = ANY ($1::oid[]) AND a.grantee <> n.nspowner
+  UNION ALL
+  SELECT 'type', t.oid, NULL, a.grantee, a.privilege_type, a.is_grantable
+  FROM pg_type t, aclexplode(COALESCE(t.typacl, acldefault('T', t.typowner))) a
+  WHERE t.typnamespace = ANY ($1::oid[]) AND a.grantee <> t.typowner
+    AND (t.typtype IN ('e', 'd')
+         OR t.typtype = 'c' AND EXISTS (SELECT 1 FROM pg_class c WHERE c.oid = t.typrelid AND c.relkind = 'c'))
+    AND NOT EXISTS (SELECT 1 FROM pg_depend x
+                    WHERE x.classid = 'pg_type'::regclass AND x.objid = t.oid AND x.deptype = 'e')
 )
 SELECT kind, oid, column_name,
        CASE WHEN grantee = 0 THEN 'public' ELSE pg_get_userbyid(grantee) END AS grantee,
-       privilege_type, is_grantable
+       privilege_type, is_grantable,
+       CASE WHEN kind = 'type' THEN (SELECT n.nspname FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+                                     WHERE t.oid = acl.oid) END AS type_schema,
+       CASE WHEN kind = 'type' THEN (SELECT t.typname FROM pg_type t WHERE t.oid = acl.oid) END AS type_name
 FROM acl
 ORDER BY kind, oid, column_name, grantee, privilege_type

@@ -261,6 +261,8 @@ void plan_domains(PlanContext& ctx, const schema::Schema* cur, const schema::Sch
     schema::Domain d_nc = d, old_nc = old ? *old : d;
     d_nc.comment.reset();
     old_nc.comment.reset();
+    d_nc.grants.clear();  // planner/ops/grant.cpp
+    old_nc.grants.clear();
     if (!old) {
       auto& ps = type_step(ctx, Phase::add, prio::type,
                            make_step("create_domain:" + d.name.display(), '+', "domain " + d.name.display(), "creates the domain",

@@ -371,6 +371,34 @@ TEST_CASE("grants are read only for managed roles, column grants grouped by colu
                                     });
 }
 
+TEST_CASE("grants on enums, domains and composite types: a NULL typacl is PUBLIC's USAGE") {
+  TestDb db;
+  ensure_role(db, "pgshift_reader");
+  db.exec(R"sql(
+    CREATE TYPE mood AS ENUM ('sad', 'happy');
+    CREATE TYPE level AS ENUM ('low', 'high');
+    CREATE DOMAIN email_address AS text;
+    CREATE TYPE pair AS (a integer, b integer);
+    CREATE TABLE t (a integer);
+    GRANT USAGE ON TYPE mood TO pgshift_reader WITH GRANT OPTION;
+    REVOKE USAGE ON TYPE level FROM PUBLIC;
+    REVOKE USAGE ON DOMAIN email_address FROM PUBLIC;
+    GRANT USAGE ON DOMAIN email_address TO pgshift_reader;
+  )sql");
+  CHECK(inspect(db).schemas.at("public").enums.at("mood").grants.empty());
+
+  const auto model = inspect(db, {{}, {"pgshift_reader", "public"}});
+  const auto& s = model.schemas.at("public");
+  CHECK(s.enums.at("mood").grants == std::vector<schema::Grant>{{"pgshift_reader", {"USAGE"}, {}, true},
+                                                                  {"public", {"USAGE"}, {}, false}});
+  CHECK(s.enums.at("level").grants.empty());
+  CHECK(s.domains.at("email_address").grants == std::vector<schema::Grant>{{"pgshift_reader", {"USAGE"}, {}, false}});
+  CHECK(s.types.at("pair").grants == std::vector<schema::Grant>{{"public", {"USAGE"}, {}, false}});
+  // A table's row type is not a composite type of the model, and its grants are the table's.
+  CHECK(s.types.count("t") == 0);
+  CHECK(s.tables.at("t").grants.empty());
+}
+
 TEST_CASE("objects the model cannot express are reported, never dropped silently") {
   TestDb db;
   db.exec(R"sql(

@@ -27,7 +27,21 @@ using namespace pgshift;
 
 namespace {
 
-schema::Database inspect(pqxx::connection& c) { return introspect::introspect(c, {}); }
+// The managed roles of the case being run (its current.yaml's and desired.yaml's `roles`): their grants
+// are read, so a case with grants checks them too.
+std::vector<std::string> g_roles;
+
+schema::Database inspect(pqxx::connection& c) { return introspect::introspect(c, {{}, g_roles}); }
+
+// Roles are cluster-wide and the YAML cannot create them: the case's roles are created once, if missing.
+void create_roles(pqxx::connection& c, const std::vector<std::string>& roles) {
+  for (const auto& r : roles) {
+    if (r == "public") continue;
+    pqxx::nontransaction tx(c);
+    tx.exec(schema::do_block("BEGIN CREATE ROLE " + schema::quote_ident(r) +
+                             " NOLOGIN; EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL; END"));
+  }
+}
 
 void apply_all(pqxx::connection& c, const planner::Plan& plan, std::optional<planner::Phase> through = std::nullopt) {
   executor::ApplyOptions o;
@@ -149,6 +163,11 @@ void run_case(const fs::path& dir) {
   schema::Database current = fs::exists(dir / "current.yaml") ? schema::load_schema(dir / "current.yaml") : schema::Database{};
   schema::Database desired = schema::load_schema(dir / "desired.yaml");
   schema::strip_hints(current);
+  g_roles = current.managed_roles;
+  g_roles.insert(g_roles.end(), desired.managed_roles.begin(), desired.managed_roles.end());
+  std::sort(g_roles.begin(), g_roles.end());
+  g_roles.erase(std::unique(g_roles.begin(), g_roles.end()), g_roles.end());
+  create_roles(c, g_roles);
   current = executor::normalize_through_server(db.url(), current).desired;
   desired = executor::normalize_through_server(db.url(), desired).desired;
   // 1. Build the starting schema and fill it.

@@ -96,6 +96,13 @@ Database full_model() {
   s.domains["posint"] = d;
   s.types["address"] = CompositeType{{}, {{"street", "text"}, {"zip", "character varying(10)", "C"}}, "postal"};
   s.types["pair"] = CompositeType{{}, {{"a", "integer"}, {"b", "integer"}}};
+  // Grants on types: an enum and a composite with a comment, and without one (their short forms grow a map).
+  s.enums["order_status"].grants.push_back(Grant{"readonly", {"USAGE"}});
+  s.enums["graded"] = Enum{{"public", "graded"}, {{"a"}, {"b"}}};
+  s.enums["graded"].grants.push_back(Grant{"public", {"USAGE"}, {}, true});
+  s.domains["posint"].grants.push_back(Grant{"app", {"USAGE"}});
+  s.types["address"].grants.push_back(Grant{"Weird Role", {"USAGE"}});
+  s.types["pair"].grants.push_back(Grant{"app", {"USAGE"}});
   Sequence seq;
   seq.type = "integer";
   seq.start = 1000;
