@@ -80,7 +80,8 @@ void plan_trigger_set(PlanContext& ctx, const Owner& o, const std::map<std::stri
                                  ddl::create_trigger(o.name, tr) + (tr.comment ? ";\n" + trigger_comment_sql(o.name, tr) : ""),
                                  o.lock()));
     ps.drops.insert(keys::trigger(o.name, n));
-    use_owner(ps, o, tr);
+    ps.uses.insert(o.view ? keys::view(o.name) : keys::table(o.name));
+    ps.uses.insert(key_trigger_function(tr));
   }
 }
 
