@@ -34,10 +34,11 @@ void use_owner(PlannedStep& ps, const Owner& o, const schema::Trigger& tr) {
 }
 
 // CREATE OR REPLACE TRIGGER cannot touch a constraint trigger: those are dropped and created again,
-// in the same transaction.
+// in the same transaction, with the comment (the DROP takes it away).
 std::string replace_sql(const Owner& o, const schema::Trigger& from, const schema::Trigger& to) {
-  if (from.constraint || to.constraint) return ddl::drop_trigger(o.name, from.name) + ";\n" + ddl::create_trigger(o.name, to);
-  return ddl::create_trigger(o.name, to, true);
+  if (!from.constraint && !to.constraint) return ddl::create_trigger(o.name, to, true);
+  std::string sql = ddl::drop_trigger(o.name, from.name) + ";\n" + ddl::create_trigger(o.name, to);
+  return to.comment ? sql + ";\n" + trigger_comment_sql(o.name, to) : sql;
 }
 
 void plan_trigger_change(PlanContext& ctx, const Owner& o, const schema::Trigger* old, const schema::Trigger& tr) {
