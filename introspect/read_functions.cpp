@@ -44,6 +44,22 @@ void apply_tgtype(schema::Trigger& trigger, int tgtype) {
   }
 }
 
+// tgenabled, the constraint trigger's FROM and deferrability, the transition tables.
+void apply_trigger_options(schema::Trigger& trigger, const pqxx::row& row) {
+  const std::string enabled = text(row["tgenabled"]);
+  trigger.enabled = enabled == "D" ? "disabled" : enabled == "R" ? "replica" : enabled == "A" ? "always" : "origin";
+  trigger.constraint = row["is_constraint"].as<bool>();
+  if (trigger.constraint) {
+    trigger.deferrable = row["tgdeferrable"].as<bool>();
+    trigger.initially_deferred = row["tginitdeferred"].as<bool>();
+  }
+  if (!row["from_name"].is_null()) {
+    trigger.from = schema::QualifiedName{text(row["from_schema"]), text(row["from_name"])};
+  }
+  trigger.old_table = opt_text(row["old_table"]);
+  trigger.new_table = opt_text(row["new_table"]);
+}
+
 }  // namespace
 
 void read_functions(Catalog& cat) {
@@ -133,7 +149,7 @@ void read_aggregates(Catalog& cat) {
 void read_triggers(Catalog& cat) {
   for (const auto& row : cat.query("triggers")) {
     auto it = cat.relations.find(row["tgrelid"].as<uint32_t>());
-    if (it == cat.relations.end() || it->second.table == nullptr) {
+    if (it == cat.relations.end() || (it->second.table == nullptr && it->second.view == nullptr)) {
       continue;
     }
     const Relation& rel = it->second;
@@ -155,8 +171,9 @@ void read_triggers(Catalog& cat) {
     trigger.function = {text(row["function_schema"]), text(row["function_name"])};
     const pqxx::binarystring args(row["tgargs"]);
     trigger.arguments = split_trigger_args(std::string_view(args.get(), args.size()), row["tgnargs"].as<int>());
+    apply_trigger_options(trigger, row);
     trigger.comment = opt_text(row["description"]);
-    auto& slot = rel.table->triggers[trigger.name];
+    auto& slot = (rel.table ? rel.table->triggers : rel.view->triggers)[trigger.name];
     slot = std::move(trigger);
     if (when) {
       cat.defer_expr(*when, what, [&slot]() -> schema::Expr& { return *slot.when; });

@@ -227,14 +227,33 @@ std::string create_trigger(const schema::QualifiedName& t, const schema::Trigger
     if (e == "update" && !tr.update_of.empty()) ev += " OF " + quote_ident_list(tr.update_of);
     events.push_back(ev);
   }
-  std::string out = fmt::format("CREATE {}TRIGGER {} {} {} ON {} FOR EACH {}", or_replace ? "OR REPLACE " : "",
-                                quote_ident(tr.name), util::to_upper_ascii(tr.timing), util::join(events, " OR "),
-                                qualified(t), tr.for_each_row ? "ROW" : "STATEMENT");
+  std::string out = fmt::format("CREATE {}{}TRIGGER {} {} {} ON {}", or_replace ? "OR REPLACE " : "",
+                                tr.constraint ? "CONSTRAINT " : "", quote_ident(tr.name), util::to_upper_ascii(tr.timing),
+                                util::join(events, " OR "), qualified(t));
+  if (tr.from) out += " FROM " + qualified(*tr.from);
+  if (tr.constraint) {
+    out += tr.deferrable ? " DEFERRABLE" : " NOT DEFERRABLE";
+    out += tr.initially_deferred ? " INITIALLY DEFERRED" : " INITIALLY IMMEDIATE";
+  }
+  if (tr.old_table || tr.new_table) {
+    out += " REFERENCING";
+    if (tr.old_table) out += " OLD TABLE AS " + quote_ident(*tr.old_table);
+    if (tr.new_table) out += " NEW TABLE AS " + quote_ident(*tr.new_table);
+  }
+  out += tr.for_each_row ? " FOR EACH ROW" : " FOR EACH STATEMENT";
   if (tr.when) out += " WHEN (" + expr_sql(*tr.when) + ")";
   std::vector<std::string> args;
   for (const auto& a : tr.arguments) args.push_back(quote_literal(a));
   out += " EXECUTE FUNCTION " + qualified(tr.function) + "(" + util::join(args, ", ") + ")";
+  // A new or replaced trigger fires on origin (ENABLE); any other state follows in the same step.
+  if (tr.enabled != "origin") out += ";\n" + enable_trigger(t, tr.name, tr.enabled);
   return out;
+}
+
+std::string enable_trigger(const schema::QualifiedName& t, const std::string& name, const std::string& state) {
+  const char* verb = state == "disabled" ? "DISABLE" : state == "replica" ? "ENABLE REPLICA"
+                     : state == "always"  ? "ENABLE ALWAYS" : "ENABLE";
+  return fmt::format("ALTER TABLE {} {} TRIGGER {}", qualified(t), verb, quote_ident(name));
 }
 
 std::string drop_trigger(const schema::QualifiedName& t, const std::string& name) {

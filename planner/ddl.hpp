@@ -42,7 +42,11 @@ std::string create_aggregate(const schema::Aggregate& a, bool or_replace = false
 std::string drop_aggregate(const schema::Aggregate& a);
 // "AGGREGATE s.n(args)", the designation COMMENT ON and GRANT take.
 std::string aggregate_sql(const schema::Aggregate& a);
+// CREATE [OR REPLACE] [CONSTRAINT] TRIGGER; a state other than enabled on origin follows as a second
+// statement (ALTER TABLE ... DISABLE TRIGGER). OR REPLACE is not for constraint triggers.
 std::string create_trigger(const schema::QualifiedName& t, const schema::Trigger& tr, bool or_replace = false);
+// ALTER TABLE t ENABLE|DISABLE|ENABLE REPLICA|ENABLE ALWAYS TRIGGER name, for state origin|disabled|replica|always.
+std::string enable_trigger(const schema::QualifiedName& t, const std::string& name, const std::string& state);
 std::string drop_trigger(const schema::QualifiedName& t, const std::string& name);
 std::string create_policy(const schema::QualifiedName& t, const schema::Policy& p);
 std::string drop_policy(const schema::QualifiedName& t, const std::string& name);

@@ -82,9 +82,15 @@ std::string describe(const Trigger& t) {
   for (const auto& e : t.events) {
     events.push_back(e == "update" && !t.update_of.empty() ? "update of " + list(t.update_of) : e);
   }
-  std::string out = fmt::format("{} {} FOR EACH {}", t.timing, util::join(events, " or "), t.for_each_row ? "ROW" : "STATEMENT");
+  std::string out = fmt::format("{}{} {}", t.constraint ? "CONSTRAINT " : "", t.timing, util::join(events, " or "));
+  if (t.from) out += " FROM " + t.from->display();
+  if (t.constraint) out += deferrable(t.deferrable, t.initially_deferred);
+  if (t.old_table) out += " OLD TABLE AS " + *t.old_table;
+  if (t.new_table) out += " NEW TABLE AS " + *t.new_table;
+  out += fmt::format(" FOR EACH {}", t.for_each_row ? "ROW" : "STATEMENT");
   if (t.when) out += " WHEN (" + expr_text(*t.when) + ")";
-  return out + fmt::format(" EXECUTE FUNCTION {}({})", t.function.display(), list(t.arguments));
+  out += fmt::format(" EXECUTE FUNCTION {}({})", t.function.display(), list(t.arguments));
+  return t.enabled == "origin" ? out : out + " (" + t.enabled + ")";
 }
 
 std::string describe(const Policy& p) {
@@ -394,6 +400,7 @@ void compare_views(Walker& w, const Schema& a, const Schema& d) {
            f("check option", x.check_option, y.check_option)("security_invoker", x.security_invoker, y.security_invoker);
            w.fields(view_kind(y), name, f, describe(y), describe(x));
            compare_children(w, x.indexes, y.indexes, "index", name);
+           compare_children(w, x.triggers, y.triggers, "trigger", name);
            w.comment(view_kind(y), name, x.comment, y.comment);
            w.grants(view_kind(y), name, x.grants, y.grants);
          });

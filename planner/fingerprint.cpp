@@ -70,6 +70,31 @@ void grants(Hasher& h, const std::vector<schema::Grant>& gs) {
   h.tag("/grants");
 }
 
+void trigger(Hasher& h, const std::string& n, const schema::Trigger& tr) {
+  h.tag("trigger");
+  h.str(n);
+  h.str(tr.timing);
+  h.list(tr.events);
+  h.list(tr.update_of);
+  h.flag(tr.for_each_row);
+  h.expr(tr.when);
+  h.qn(tr.function);
+  h.list(tr.arguments);
+  // Hashed only when set, so the fingerprints of plans without these fields stay what they were.
+  if (tr.enabled != "origin" || tr.constraint || tr.from || tr.old_table || tr.new_table) {
+    h.tag("trigger_options");
+    h.str(tr.enabled);
+    h.flag(tr.constraint);
+    h.flag(tr.from.has_value());
+    if (tr.from) h.qn(*tr.from);
+    h.flag(tr.deferrable);
+    h.flag(tr.initially_deferred);
+    h.opt(tr.old_table);
+    h.opt(tr.new_table);
+  }
+  h.opt(tr.comment);
+}
+
 void index(Hasher& h, const schema::Index& i) {
   h.tag("index");
   h.str(i.name);
@@ -157,18 +182,7 @@ void table(Hasher& h, const schema::Table& t) {
     h.opt(x.comment);
   }
   for (const auto& [n, i] : t.indexes) index(h, i);
-  for (const auto& [n, tr] : t.triggers) {
-    h.tag("trigger");
-    h.str(n);
-    h.str(tr.timing);
-    h.list(tr.events);
-    h.list(tr.update_of);
-    h.flag(tr.for_each_row);
-    h.expr(tr.when);
-    h.qn(tr.function);
-    h.list(tr.arguments);
-    h.opt(tr.comment);
-  }
+  for (const auto& [n, tr] : t.triggers) trigger(h, n, tr);
   for (const auto& [n, p] : t.policies) {
     h.tag("policy");
     h.str(n);
@@ -328,6 +342,7 @@ std::string fingerprint_normalized(const schema::Database& db) {
       h.opt(v.check_option);
       h.flag(v.security_invoker);
       for (const auto& [in, i] : v.indexes) index(h, i);
+      for (const auto& [tn, tr] : v.triggers) trigger(h, tn, tr);
       h.opt(v.comment);
       grants(h, v.grants);
     }

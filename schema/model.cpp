@@ -101,7 +101,8 @@ std::string clip_utf8(const std::string& name, size_t limit) {
   return name.substr(0, cut);
 }
 
-void normalize_trigger(Trigger& trigger) {
+void normalize_trigger(Trigger& trigger, const std::string& key, const std::string& schema) {
+  trigger.name = key;
   static const std::array<std::string, 4> order = {"insert", "update", "delete", "truncate"};
   std::vector<std::string> events;
   for (const auto& name : order) {
@@ -113,6 +114,15 @@ void normalize_trigger(Trigger& trigger) {
   }
   trigger.events = std::move(events);
   trigger.timing = util::to_lower(trigger.timing);
+  if (trigger.function.schema.empty()) {
+    trigger.function.schema = schema;
+  }
+  if (trigger.from && trigger.from->schema.empty()) {
+    trigger.from->schema = schema;
+  }
+  if (!trigger.deferrable) {
+    trigger.initially_deferred = false;
+  }
 }
 
 void normalize_policy(Policy& policy) {
@@ -199,11 +209,7 @@ void normalize_table(Table& table, const std::string& schema, const std::string&
     normalize_index(idx, key);
   }
   for (auto& [key, t] : table.triggers) {
-    t.name = key;
-    normalize_trigger(t);
-    if (t.function.schema.empty()) {
-      t.function.schema = schema;
-    }
+    normalize_trigger(t, key, schema);
   }
   for (auto& [key, p] : table.policies) {
     p.name = key;
@@ -243,6 +249,9 @@ void normalize_schema(Schema& s) {
     v.name = {s.name, key};
     for (auto& [index_name, idx] : v.indexes) {
       normalize_index(idx, index_name);
+    }
+    for (auto& [trigger_name, t] : v.triggers) {
+      normalize_trigger(t, trigger_name, s.name);
     }
     normalize_grants(v.grants, "tables");
   }

@@ -142,6 +142,11 @@ struct Trigger {
   std::optional<Expr> when;
   QualifiedName function;
   std::vector<std::string> arguments;
+  std::string enabled = "origin";  // origin | disabled | replica | always (pg_trigger.tgenabled O D R A)
+  bool constraint = false;          // CREATE CONSTRAINT TRIGGER (after, for each row)
+  std::optional<QualifiedName> from;  // constraint triggers: FROM the referenced table
+  bool deferrable = false, initially_deferred = false;  // constraint triggers
+  std::optional<std::string> old_table, new_table;      // REFERENCING OLD/NEW TABLE AS (transition tables)
   std::optional<std::string> comment;
   bool operator==(const Trigger&) const = default;
 };
@@ -199,6 +204,7 @@ struct View {
   std::optional<std::string> check_option;  // local | cascaded
   bool security_invoker = false;
   std::map<std::string, Index> indexes;  // materialized views only
+  std::map<std::string, Trigger> triggers;  // views only (INSTEAD OF, or statement level)
   std::optional<std::string> comment;
   std::vector<Grant> grants;
   bool operator==(const View&) const = default;

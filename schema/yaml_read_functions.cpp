@@ -8,7 +8,7 @@ namespace pgshift::schema::yaml_detail {
 namespace {
 
 const std::vector<std::string> k_view_keys = {"query", "materialized", "columns", "check_option", "security_invoker",
-                                              "indexes", "comment", "grants"};
+                                              "indexes", "triggers", "comment", "grants"};
 const std::vector<std::string> k_function_keys = {"args", "returns", "procedure", "language", "body", "volatility",
                                                   "strict", "security_definer", "parallel", "leakproof", "cost",
                                                   "rows", "standard_body", "set", "comment", "grants"};
@@ -30,6 +30,7 @@ void Reader::read_view(Schema& schema, const Field& field) {
     v.query = query(field, "query of " + what).value_or(Expr{});
   } else if (expect_map(field, what)) {
     const Field* indexes = nullptr;
+    const Field* triggers = nullptr;
     std::vector<Field> all = fields(field.value, "view", k_view_keys);
     for (const Field& g : all) {
       if (g.name == "query") {
@@ -42,6 +43,13 @@ void Reader::read_view(Schema& schema, const Field& field) {
       else if (g.name == "comment") v.comment = string_value(g);
       else if (g.name == "grants") v.grants = grants(g);
       else if (g.name == "indexes") indexes = &g;
+      else if (g.name == "triggers") triggers = &g;
+    }
+    if (triggers != nullptr) {
+      if (v.materialized) {
+        error(at(triggers->key), what + ": a materialized view cannot have triggers");
+      }
+      read_triggers(v.triggers, v.name, nullptr, *triggers);
     }
     if (indexes != nullptr) {
       if (!v.materialized) {

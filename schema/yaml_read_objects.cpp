@@ -14,8 +14,10 @@ const std::vector<std::string> k_index_keys = {"columns", "expression", "unique"
                                                "nulls_not_distinct", "comment", "renamed_from"};
 const std::vector<std::string> k_index_elem_keys = {"column", "name", "expression", "desc", "nulls", "opclass",
                                                     "collation"};
-const std::vector<std::string> k_trigger_keys = {"timing", "events", "update_of", "for_each", "when",
-                                                 "function", "arguments", "comment"};
+const std::vector<std::string> k_trigger_keys = {"timing",     "events",     "update_of",          "for_each",
+                                                 "when",       "function",   "arguments",          "enabled",
+                                                 "constraint", "deferrable", "initially_deferred", "from",
+                                                 "old_table",  "new_table",  "comment"};
 const std::vector<std::string> k_policy_keys = {"permissive", "command", "roles", "using", "with_check", "comment"};
 const std::vector<std::string> k_enum_keys = {"values", "comment", "grants"};
 const std::vector<std::string> k_enum_value_keys = {"name", "renamed_from"};
@@ -116,8 +118,74 @@ void Reader::read_indexes(std::map<std::string, Index>& indexes, const Qualified
   }
 }
 
-void Reader::read_triggers(Table& table, const Field& field) {
+std::optional<QualifiedName> Reader::checked_qualified(const Field& g, const std::string& what,
+                                                      std::string_view label) {
+  std::string text = string_value(g).value_or("");
+  auto name = parse_qualified(text);
+  if (!name) {
+    error(at(g), what + ": malformed " + std::string(label) + " `" + text + "`");
+    return std::nullopt;
+  }
+  if ((!name->schema.empty() && !check_name(name->schema, at(g), what + ": the " + std::string(label) + "'s schema")) ||
+      !check_name(name->name, at(g), what + ": the " + std::string(label))) {
+    return std::nullopt;
+  }
+  return name;
+}
+
+void Reader::read_trigger_key(Trigger& t, const Field& g, const std::string& what) {
   static const std::vector<std::string> events = {"insert", "update", "delete", "truncate"};
+  auto transition = [&](const Field& f) -> std::optional<std::string> {
+    auto name = string_value(f);
+    if (name && !check_name(*name, at(f), what + ": the transition table name")) return std::nullopt;
+    return name;
+  };
+  if (g.name == "timing") t.timing = one_of(g, {"before", "after", "instead of"}).value_or("after");
+  else if (g.name == "update_of") t.update_of = name_list(g);
+  else if (g.name == "for_each") t.for_each_row = one_of(g, {"row", "statement"}).value_or("row") == "row";
+  else if (g.name == "when") t.when = expr(g, "condition of " + what);
+  else if (g.name == "arguments") t.arguments = string_list(g);
+  else if (g.name == "comment") t.comment = string_value(g);
+  else if (g.name == "constraint") t.constraint = bool_value(g).value_or(false);
+  else if (g.name == "deferrable") t.deferrable = bool_value(g).value_or(false);
+  else if (g.name == "initially_deferred") t.initially_deferred = bool_value(g).value_or(false);
+  else if (g.name == "from") t.from = checked_qualified(g, what, "referenced table");
+  else if (g.name == "old_table") t.old_table = transition(g);
+  else if (g.name == "new_table") t.new_table = transition(g);
+  else if (g.name == "enabled") {
+    // true (ENABLE), false (DISABLE), replica (ENABLE REPLICA) or always (ENABLE ALWAYS).
+    std::string value = util::to_lower(string_value(g).value_or("true"));
+    if (value == "true") t.enabled = "origin";
+    else if (value == "false") t.enabled = "disabled";
+    else if (value == "replica" || value == "always") t.enabled = value;
+    else error(at(g), what + ": `enabled` must be true, false, replica or always");
+  } else if (g.name == "events") {
+    for (const auto& event : string_list(g)) {
+      std::string lower = util::to_lower(util::trim(event));
+      if (std::find(events.begin(), events.end(), lower) == events.end()) {
+        error(at(g), what + ": unknown event `" + event + "`; expected insert, update, delete or truncate");
+      }
+      t.events.push_back(lower);
+    }
+  } else if (g.name == "function") {
+    std::string text = string_value(g).value_or("");
+    if (util::starts_with(std::string(text.rbegin(), text.rend()), ")(")) {
+      text.resize(text.size() - 2);
+    }
+    if (auto name = parse_qualified(text)) {
+      if ((name->schema.empty() || check_name(name->schema, at(g), what + ": the function's schema")) &&
+          check_name(name->name, at(g), what + ": the function name")) {
+        t.function = *name;
+      }
+    } else {
+      error(at(g), what + ": malformed function name `" + text + "`");
+    }
+  }
+}
+
+void Reader::read_triggers(std::map<std::string, Trigger>& triggers, const QualifiedName& owner, const Table* table,
+                           const Field& field) {
+  const std::string on = (table ? "table " : "view ") + owner.display();
   for (const Field& e : entries(field, "triggers")) {
     std::string what = "trigger " + quoted(e.name);
     if (!expect_map(e, what)) {
@@ -127,46 +195,34 @@ void Reader::read_triggers(Table& table, const Field& field) {
     t.name = e.name;
     bool has_function = false;
     for (const Field& g : fields(e.value, "trigger", k_trigger_keys)) {
-      if (g.name == "timing") t.timing = one_of(g, {"before", "after", "instead of"}).value_or("after");
-      else if (g.name == "update_of") t.update_of = name_list(g);
-      else if (g.name == "for_each") t.for_each_row = one_of(g, {"row", "statement"}).value_or("row") == "row";
-      else if (g.name == "when") t.when = expr(g, "condition of " + what);
-      else if (g.name == "arguments") t.arguments = string_list(g);
-      else if (g.name == "comment") t.comment = string_value(g);
-      else if (g.name == "events") {
-        for (const auto& event : string_list(g)) {
-          std::string lower = util::to_lower(util::trim(event));
-          if (std::find(events.begin(), events.end(), lower) == events.end()) {
-            error(at(g), what + ": unknown event `" + event + "`; expected insert, update, delete or truncate");
-          }
-          t.events.push_back(lower);
-        }
-      } else if (g.name == "function") {
-        has_function = true;
-        std::string text = string_value(g).value_or("");
-        if (util::starts_with(std::string(text.rbegin(), text.rend()), ")(")) {
-          text.resize(text.size() - 2);
-        }
-        if (auto name = parse_qualified(text)) {
-          if ((name->schema.empty() || check_name(name->schema, at(g), what + ": the function's schema")) &&
-              check_name(name->name, at(g), what + ": the function name")) {
-            t.function = *name;
-          }
-        } else {
-          error(at(g), what + ": malformed function name `" + text + "`");
-        }
-      }
+      has_function = has_function || g.name == "function";
+      read_trigger_key(t, g, what);
     }
     if (!has_function || t.events.empty()) {
       error(at(e), what + " needs `events` and `function`");
     }
-    for (const auto& column : t.update_of) {
-      require_column(table, column, what, at(e));
+    if (t.timing == "instead of" && (table || !t.for_each_row || t.when || !t.update_of.empty())) {
+      error(at(e), what + ": an INSTEAD OF trigger belongs to a view, is for each row, and has no `when` or `update_of`");
     }
-    define("trg:" + table.name.display() + "." + e.name, what + " on table " + table.name.display(), at(e.key));
+    if (!table && t.enabled != "origin") {
+      error(at(e), what + ": a trigger on a view cannot be disabled");
+    }
+    if (!t.constraint && (t.deferrable || t.initially_deferred || t.from)) {
+      error(at(e), what + ": `deferrable`, `initially_deferred` and `from` need `constraint: true`");
+    }
+    if (t.constraint && (t.timing != "after" || !t.for_each_row)) {
+      error(at(e), what + ": a constraint trigger is `after` and for each row");
+    }
+    if ((t.old_table || t.new_table) && (t.timing != "after" || t.constraint || !table)) {
+      error(at(e), what + ": transition tables (`old_table`, `new_table`) need an `after` trigger on a table");
+    }
+    for (const auto& column : t.update_of) {
+      if (table) require_column(*table, column, what, at(e));
+    }
+    define("trg:" + owner.display() + "." + e.name, what + " on " + on, at(e.key));
     QualifiedName function = t.function;
     if (function.schema.empty()) {
-      function.schema = table.name.schema;
+      function.schema = owner.schema;
     }
     SourceLocation where = at(e);
     m_state.checks.push_back([=](LoadState& state) {
@@ -178,7 +234,7 @@ void Reader::read_triggers(Table& table, const Field& field) {
         state.error(where, what + ": unknown trigger function " + function.display() + "()");
       }
     });
-    table.triggers[e.name] = t;
+    triggers[e.name] = t;
   }
 }
 

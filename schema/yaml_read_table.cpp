@@ -87,7 +87,7 @@ void Reader::read_table(Schema& schema, const Field& field) {
       else if (f.name == "foreign_keys") read_foreign_keys(table, f);
       else if (f.name == "exclusions") read_exclusions(table, f);
       else if (f.name == "indexes") read_indexes(table.indexes, table.name, f);
-      else if (f.name == "triggers") read_triggers(table, f);
+      else if (f.name == "triggers") read_triggers(table.triggers, table.name, &table, f);
       else if (f.name == "policies") read_policies(table, f);
       else if (f.name == "partition_of") read_partition_of(table, f);
       else if (f.name == "unlogged") table.unlogged = bool_value(f).value_or(false);

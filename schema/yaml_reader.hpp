@@ -131,7 +131,12 @@ class Reader {
   void define_constraint(const Table& table, const std::string& name, std::string_view kind, bool has_index,
                          const SourceLocation& where);
   void read_indexes(std::map<std::string, Index>& indexes, const QualifiedName& owner, const Field& field);
-  void read_triggers(Table& table, const Field& field);
+  // Triggers of a table (`table` set) or of a view (`table` null: no column checks, always enabled).
+  void read_triggers(std::map<std::string, Trigger>& triggers, const QualifiedName& owner, const Table* table,
+                     const Field& field);
+  void read_trigger_key(Trigger& t, const Field& g, const std::string& what);
+  // A `name` or `schema.name` scalar, each part checked; nullopt (reported) when malformed.
+  std::optional<QualifiedName> checked_qualified(const Field& g, const std::string& what, std::string_view label);
   void read_policies(Table& table, const Field& field);
   void read_enum(Schema& schema, const Field& field);
   void read_domain(Schema& schema, const Field& field);

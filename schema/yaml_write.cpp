@@ -128,6 +128,7 @@ YamlNode view_node(const View& v) {
   if (v.check_option) m.add("check_option", YamlNode::string(*v.check_option));
   if (v.security_invoker) m.add("security_invoker", YamlNode::boolean(true));
   if (!v.indexes.empty()) m.add("indexes", indexes_node(v.indexes));
+  if (!v.triggers.empty()) m.add("triggers", triggers_node(v.triggers, v.name.schema));
   if (v.comment) m.add("comment", YamlNode::string(*v.comment));
   if (!v.grants.empty()) m.add("grants", grants_node(v.grants));
   return m;

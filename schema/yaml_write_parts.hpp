@@ -15,6 +15,8 @@ namespace pgshift::schema::yaml_detail {
 std::string expr_text(const Expr& e, const ExprOptions& options);
 YamlNode grants_node(const std::vector<Grant>& grants);
 YamlNode indexes_node(const std::map<std::string, Index>& indexes);
+// Triggers of a table or view in `schema`; names in other schemas are qualified.
+YamlNode triggers_node(const std::map<std::string, Trigger>& triggers, const std::string& schema);
 YamlNode table_node(const Database& db, const Table& t);
 YamlNode schema_node(const Database& db, const Schema& s, bool with_tables);
 void add_top_level(YamlNode& root, const Database& db);

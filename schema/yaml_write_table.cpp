@@ -144,19 +144,28 @@ YamlNode index_node(const Index& idx) {
   return m;
 }
 
-YamlNode trigger_node(const Table& t, const Trigger& tr) {
+std::string name_in(const QualifiedName& n, const std::string& schema) {
+  std::string out = quote_ident_if_needed(n.name);
+  return n.schema == schema ? out : quote_ident_if_needed(n.schema) + "." + out;
+}
+
+YamlNode trigger_node(const std::string& schema, const Trigger& tr) {
   YamlNode m = YamlNode::map();
   m.add("timing", YamlNode::string(tr.timing));
   m.add("events", YamlNode::strings(tr.events));
   if (!tr.update_of.empty()) m.add("update_of", YamlNode::strings(tr.update_of));
   if (!tr.for_each_row) m.add("for_each", YamlNode::string("statement"));
   if (tr.when) m.add("when", YamlNode::string(expr_text(*tr.when, {})));
-  std::string function = quote_ident_if_needed(tr.function.name);
-  if (tr.function.schema != t.name.schema) {
-    function = quote_ident_if_needed(tr.function.schema) + "." + function;
-  }
-  m.add("function", YamlNode::string(function));
+  m.add("function", YamlNode::string(name_in(tr.function, schema)));
   if (!tr.arguments.empty()) m.add("arguments", YamlNode::strings(tr.arguments));
+  if (tr.enabled == "disabled") m.add("enabled", YamlNode::boolean(false));
+  else if (tr.enabled != "origin") m.add("enabled", YamlNode::string(tr.enabled));
+  if (tr.constraint) m.add("constraint", YamlNode::boolean(true));
+  if (tr.from) m.add("from", YamlNode::string(name_in(*tr.from, schema)));
+  if (tr.deferrable) m.add("deferrable", YamlNode::boolean(true));
+  if (tr.initially_deferred) m.add("initially_deferred", YamlNode::boolean(true));
+  if (tr.old_table) m.add("old_table", YamlNode::string(*tr.old_table));
+  if (tr.new_table) m.add("new_table", YamlNode::string(*tr.new_table));
   if (tr.comment) m.add("comment", YamlNode::string(*tr.comment));
   return m;
 }
@@ -186,6 +195,14 @@ void add_named(YamlNode& table, const char* key, const std::map<std::string, T>&
 
 }  // namespace
 
+YamlNode triggers_node(const std::map<std::string, Trigger>& triggers, const std::string& schema) {
+  YamlNode m = YamlNode::map(false, true);
+  for (const auto& [name, tr] : triggers) {
+    m.add(name, trigger_node(schema, tr));
+  }
+  return m;
+}
+
 YamlNode indexes_node(const std::map<std::string, Index>& indexes) {
   YamlNode m = YamlNode::map(false, true);
   for (const auto& [name, idx] : indexes) {
@@ -212,7 +229,7 @@ YamlNode table_node(const Database& db, const Table& t) {
                      : definition;
   });
   if (!t.indexes.empty()) m.add("indexes", indexes_node(t.indexes));
-  add_named(m, "triggers", t.triggers, [&](const Trigger& tr) { return trigger_node(t, tr); });
+  if (!t.triggers.empty()) m.add("triggers", triggers_node(t.triggers, t.name.schema));
   add_named(m, "policies", t.policies, policy_node);
   if (t.rls_forced) {
     m.add("rls", YamlNode::map().add("enabled", YamlNode::boolean(t.rls_enabled)).add("forced", YamlNode::boolean(true)));

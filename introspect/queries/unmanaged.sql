@@ -68,19 +68,11 @@ SELECT 'NOT VALID constraint', rel.name || '.' || co.conname
 FROM pg_constraint co JOIN rel ON rel.oid = co.conrelid
 WHERE NOT co.convalidated AND co.conparentid = 0
 UNION ALL
-SELECT CASE WHEN t.tgconstraint <> 0 THEN 'constraint trigger'
-            WHEN rel.relkind NOT IN ('r', 'p') THEN 'trigger on ' ||
-              CASE rel.relkind WHEN 'v' THEN 'view' WHEN 'f' THEN 'foreign table' ELSE 'relation' END
-            ELSE 'trigger with transition tables' END,
+SELECT 'trigger on ' || CASE rel.relkind WHEN 'f' THEN 'foreign table' WHEN 'm' THEN 'materialized view'
+                            ELSE 'relation' END,
        rel.name || '.' || t.tgname
 FROM pg_trigger t JOIN rel ON rel.oid = t.tgrelid
-WHERE NOT t.tgisinternal AND t.tgparentid = 0
-  AND (t.tgconstraint <> 0 OR rel.relkind NOT IN ('r', 'p')
-       OR t.tgoldtable IS NOT NULL OR t.tgnewtable IS NOT NULL)
-UNION ALL
-SELECT 'trigger enabled state', rel.name || '.' || t.tgname || ' (' || t.tgenabled::text || ')'
-FROM pg_trigger t JOIN rel ON rel.oid = t.tgrelid
-WHERE NOT t.tgisinternal AND t.tgparentid = 0 AND t.tgenabled <> 'O'
+WHERE NOT t.tgisinternal AND t.tgparentid = 0 AND rel.relkind NOT IN ('r', 'p', 'v')
 UNION ALL
 SELECT CASE WHEN p.prokind = 'a' THEN 'ordered-set or hypothetical-set aggregate'
             WHEN p.prokind = 'w' THEN 'window function'

@@ -35,6 +35,8 @@ void drop_index_step(PlanContext& ctx, const schema::QualifiedName& table, const
 
 // trigger_policy.cpp
 void plan_triggers(PlanContext& ctx, const schema::Table* cur, const schema::Table& des);
+// The triggers of a view (`cur` null: the view is new). Those of a dropped view go with it.
+void plan_view_triggers(PlanContext& ctx, const schema::View* cur, const schema::View& des);
 void plan_policies(PlanContext& ctx, const schema::Table* cur, const schema::Table& des);
 
 }  // namespace pgshift::planner::ops

@@ -49,6 +49,13 @@ std::string create_with_indexes(const schema::View& v) {
   return util::join(sql, ";\n");
 }
 
+// A reverse that brings back a view the forward dropped or replaced, with its triggers.
+std::string restore_view(const schema::View& v) {
+  std::vector<std::string> sql{create_with_indexes(v)};
+  recreate_view_triggers(sql, v);
+  return util::join(sql, ";\n");
+}
+
 // Views of `db` that read `view`, directly or transitively, in dependency order.
 std::vector<const schema::View*> dependents(const schema::Database& db, const schema::QualifiedName& view) {
   std::vector<const schema::View*> out;
@@ -78,7 +85,7 @@ void plan_view_change(PlanContext& ctx, const schema::View& old, const schema::V
   if (replaceable(old, v)) {
     auto& ps = ctx.add(Phase::add, prio::view,
                        make_step("replace_view:" + id, '~', kind + id, "replaces the query in place (CREATE OR REPLACE)",
-                                 ddl::create_view(v, true), ddl::drop_view(v) + ";\n" + create_with_indexes(old),
+                                 ddl::create_view(v, true), ddl::drop_view(v) + ";\n" + restore_view(old),
                                  "ACCESS EXCLUSIVE on the view (brief)"));
     ps.creates.insert(keys::view(v.name));
     add_reference_uses(ps, v, ctx.desired, false);
@@ -90,12 +97,16 @@ void plan_view_change(PlanContext& ctx, const schema::View& old, const schema::V
   for (auto it = deps.rbegin(); it != deps.rend(); ++it) fwd.push_back(ddl::drop_view(**it));
   fwd.push_back(ddl::drop_view(old));
   fwd.push_back(create_with_indexes(v));
+  recreate_view_triggers(fwd, old);
   rev_drop.push_back(ddl::drop_view(v));
   rev_create.push_back(create_with_indexes(old));
+  recreate_view_triggers(rev_create, old);
   for (const auto* d : deps) {
     rev_create.push_back(create_with_indexes(*d));
+    recreate_view_triggers(rev_create, *d);
     if (const auto* nd = ctx.desired.find_view(d->name)) {
       fwd.push_back(create_with_indexes(*nd));
+      recreate_view_triggers(fwd, *d);
       rev_drop.insert(rev_drop.begin(), ddl::drop_view(*nd));
       ctx.views_handled.insert(d->name);
     }
@@ -221,6 +232,7 @@ void plan_views(PlanContext& ctx) {
       }
       plan_comment(ctx, (v.materialized ? "MATERIALIZED VIEW " : "VIEW ") + qualified(v.name), "view." + id, kind + id,
                    old ? old->comment : std::nullopt, v.comment, keys::view(v.name));
+      plan_view_triggers(ctx, old, v);
     }
   }
   for (const auto& [sn, s] : ctx.current.schemas) {
@@ -228,7 +240,7 @@ void plan_views(PlanContext& ctx) {
       if (ctx.desired.find_view(v.name)) continue;
       auto& ps = ctx.add(Phase::drop, prio::drop_view,
                          make_step("drop_view:" + v.name.display(), '-', (v.materialized ? "materialized view " : "view ") + v.name.display(),
-                                   "drops the view", ddl::drop_view(v), create_with_indexes(v), "ACCESS EXCLUSIVE on the view (brief)"));
+                                   "drops the view", ddl::drop_view(v), restore_view(v), "ACCESS EXCLUSIVE on the view (brief)"));
       ps.drops.insert(keys::view(v.name));
       ps.uses.insert(keys::schema(sn));
       add_reference_uses(ps, v, ctx.current, true);

@@ -317,6 +317,61 @@ TEST_CASE("triggers: timing, events, UPDATE OF, WHEN and arguments") {
   CHECK(table_of(model, "public", "child").triggers.empty());
 }
 
+TEST_CASE("triggers: enabled state, constraint triggers, transition tables, triggers on views") {
+  TestDb db;
+  db.exec(R"sql(
+    CREATE SCHEMA other;
+    CREATE TABLE t (id integer PRIMARY KEY, a integer);
+    CREATE TABLE other."ref d" (id integer);
+    CREATE FUNCTION trg() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
+    CREATE TRIGGER off AFTER INSERT ON t FOR EACH ROW EXECUTE FUNCTION trg();
+    ALTER TABLE t DISABLE TRIGGER off;
+    CREATE TRIGGER rep AFTER INSERT ON t FOR EACH ROW EXECUTE FUNCTION trg();
+    ALTER TABLE t ENABLE REPLICA TRIGGER rep;
+    CREATE TRIGGER alw AFTER INSERT ON t FOR EACH ROW EXECUTE FUNCTION trg();
+    ALTER TABLE t ENABLE ALWAYS TRIGGER alw;
+    CREATE CONSTRAINT TRIGGER deferred AFTER UPDATE ON t FROM other."ref d"
+      DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION trg();
+    CREATE CONSTRAINT TRIGGER immediate AFTER DELETE ON t FOR EACH ROW EXECUTE FUNCTION trg();
+    CREATE TRIGGER "trans ition" AFTER UPDATE ON t REFERENCING OLD TABLE AS "old rows" NEW TABLE AS new_rows
+      FOR EACH STATEMENT EXECUTE FUNCTION trg();
+    CREATE VIEW v AS SELECT id, a FROM t;
+    CREATE TRIGGER v_insert INSTEAD OF INSERT ON v FOR EACH ROW EXECUTE FUNCTION trg();
+    COMMENT ON TRIGGER v_insert ON v IS 'through the view';
+  )sql");
+  const auto model = inspect(db);
+  const auto& triggers = table_of(model, "public", "t").triggers;
+  REQUIRE(triggers.size() == 6);
+  CHECK(triggers.at("off").enabled == "disabled");
+  CHECK(triggers.at("rep").enabled == "replica");
+  CHECK(triggers.at("alw").enabled == "always");
+  const auto& deferred = triggers.at("deferred");
+  CHECK(deferred.enabled == "origin");
+  CHECK(deferred.constraint);
+  CHECK(deferred.deferrable);
+  CHECK(deferred.initially_deferred);
+  CHECK(deferred.from == schema::QualifiedName{"other", "ref d"});
+  const auto& immediate = triggers.at("immediate");
+  CHECK(immediate.constraint);
+  CHECK_FALSE(immediate.deferrable);
+  CHECK_FALSE(immediate.initially_deferred);
+  CHECK_FALSE(immediate.from);
+  const auto& transition = triggers.at("trans ition");
+  CHECK_FALSE(transition.constraint);
+  CHECK(transition.old_table == "old rows");
+  CHECK(transition.new_table == "new_rows");
+  CHECK_FALSE(transition.for_each_row);
+  const auto& view = model.schemas.at("public").views.at("v");
+  REQUIRE(view.triggers.size() == 1);
+  const auto& instead = view.triggers.at("v_insert");
+  CHECK(instead.timing == "instead of");
+  CHECK(instead.events == std::vector<std::string>{"insert"});
+  CHECK(instead.comment == "through the view");
+  for (const auto& line : model.unmanaged) {
+    CHECK(line.find("trigger") == std::string::npos);
+  }
+}
+
 TEST_CASE("row-level security flags and policies") {
   TestDb db;
   ensure_role(db, "pgshift_policy_role");

@@ -205,6 +205,28 @@ Database full_model() {
   tr2.for_each_row = false;
   tr2.function = {"other", "audit"};
   users.triggers["users_audit"] = tr2;
+  Trigger tr3;  // a disabled constraint trigger, deferred, FROM a table of another schema
+  tr3.events = {"update"};
+  tr3.function = {"public", "touch"};
+  tr3.enabled = "disabled";
+  tr3.constraint = true;
+  tr3.from = QualifiedName{"other", "things"};
+  tr3.deferrable = true;
+  tr3.initially_deferred = true;
+  users.triggers["users_deferred"] = tr3;
+  Trigger tr4;  // transition tables with hostile names, fires always
+  tr4.events = {"delete"};
+  tr4.for_each_row = false;
+  tr4.function = {"public", "touch"};
+  tr4.old_table = "old \"rows\"";
+  tr4.new_table = "select";
+  tr4.enabled = "always";
+  users.triggers["users_transition"] = tr4;
+  Trigger tr5 = tr4;
+  tr5.enabled = "replica";
+  tr5.events = {"insert"};
+  tr5.old_table.reset();
+  users.triggers["users_replica"] = tr5;
   Policy p;
   p.permissive = false;
   p.command = "select";
@@ -243,6 +265,12 @@ Database full_model() {
   v.security_invoker = true;
   v.comment = "active";
   v.grants.push_back(Grant{"readonly", {"SELECT"}});
+  Trigger instead;
+  instead.timing = "instead of";
+  instead.events = {"insert", "update"};
+  instead.function = {"other", "audit"};
+  instead.comment = "through the view";
+  v.triggers["active_users_write"] = instead;
   s.views["active_users"] = v;
   View mv;
   mv.query = make_query("SELECT 1 AS one");

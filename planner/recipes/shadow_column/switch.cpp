@@ -5,9 +5,12 @@
 // after, without blocking writes. The reverse undoes each of these in the same transaction.
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "planner/ddl.hpp"
 #include "planner/hazards.hpp"
 #include "planner/naming.hpp"
+#include "planner/ops/common.hpp"
 #include "planner/recipes/shadow_column/shadow.hpp"
 #include "schema/expr.hpp"
 #include "schema/sql_text.hpp"
@@ -173,6 +176,11 @@ void the_rest_follows(const Shadow& s, SwitchSql& q) {
   };
   for (const auto* v : q.des_views) recreate(q.sw, *v);
   for (const auto* v : s.views) recreate(q.un, *v);
+  for (const auto* v : s.views) {  // the triggers as the add phase left them; the drop phase comes later
+    auto des = std::find_if(q.des_views.begin(), q.des_views.end(), [&](const schema::View* d) { return d->name == v->name; });
+    if (des != q.des_views.end()) ops::recreate_view_triggers(q.sw, *v, *des);
+    ops::recreate_view_triggers(q.un, *v, des != q.des_views.end() ? *des : nullptr);
+  }
 }
 
 // The switch step: one short transaction with everything above.
