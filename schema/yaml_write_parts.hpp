@@ -15,6 +15,8 @@ namespace pgshift::schema::yaml_detail {
 std::string expr_text(const Expr& e, const ExprOptions& options);
 YamlNode grants_node(const std::vector<Grant>& grants);
 YamlNode indexes_node(const std::map<std::string, Index>& indexes);
+// `{name: value, ...}` for an index's or materialized view's storage parameters.
+YamlNode storage_parameters_node(const std::map<std::string, std::string>& parameters);
 YamlNode table_node(const Database& db, const Table& t);
 YamlNode schema_node(const Database& db, const Schema& s, bool with_tables);
 void add_top_level(YamlNode& root, const Database& db);
