@@ -66,6 +66,10 @@ void read_extensions(Catalog& cat) {
     if (schema != "public") {
       ext.schema = schema;
     }
+    ext.version = text(row["extversion"]);
+    if (!row["default_version"].is_null()) {
+      ext.default_version = text(row["default_version"]);
+    }
     cat.db.extensions[ext.name] = std::move(ext);
   }
 }

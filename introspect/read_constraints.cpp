@@ -146,6 +146,10 @@ void read_indexes(Catalog& cat) {
         cat.defer_expr(*predicate, "the predicate of index " + rel->name.schema + "." + name,
                        [index]() -> schema::Expr& { return *index->where; });
       }
+      for (const auto& option : text_array(row["reloptions"])) {
+        const auto eq = option.find('=');
+        index->storage_parameters[option.substr(0, eq)] = eq == std::string::npos ? "true" : option.substr(eq + 1);
+      }
       index->comment = opt_text(row["description"]);
     }
     if (index == nullptr) {

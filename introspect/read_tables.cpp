@@ -1,7 +1,7 @@
 // This file implements the table readers: tables (partitioning, RLS flags, persistence) and their
 // columns (type, nullability, default, identity, generated expression, collation, comment).
-// A partition lists no columns: they are its parent's. A partition column that differs from the
-// parent's (its own default or NOT NULL) cannot be expressed and is reported as unmanaged.
+// A partition's columns are its parent's: it lists only those with their own NOT NULL or DEFAULT
+// (schema::normalize); one differing otherwise (generated, collation) is reported as unmanaged.
 #include "introspect/catalog.hpp"
 
 namespace pgshift::introspect {
@@ -70,7 +70,15 @@ void check_partition_columns(Catalog& cat, const std::map<schema::QualifiedName,
     const auto& parent_columns = cat.relations.at(parent->second).inherited_columns;
     for (const auto& col : rel.inherited_columns) {
       for (const auto& p : parent_columns) {
-        if (p.name == col.name && !same_as_parent(col, p)) {
+        if (p.name != col.name || same_as_parent(col, p)) {
+          continue;
+        }
+        if (printed(col.generated) == printed(p.generated) && col.collation == p.collation) {
+          // Its own NOT NULL or DEFAULT: the partition lists the column (schema::normalize).
+          rel.table->columns.push_back(col);
+          rel.table->columns.back().comment.reset();
+          defer_column_exprs(cat, rel.table, rel.table->columns.size() - 1);
+        } else {
           cat.unmanaged("partition column differing from its parent", rel.name.display() + "." + col.name);
         }
       }

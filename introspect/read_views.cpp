@@ -1,6 +1,7 @@
 // This file implements the reader of views and materialized views: the query as pg_get_viewdef
-// prints it (canonicalised with make_query), output column names, CHECK OPTION and security_invoker.
-// Other view options are reported by unmanaged.sql.
+// prints it (canonicalised with make_query), output column names, CHECK OPTION, security_invoker and
+// security_barrier, and a materialized view's storage parameters. Other view options are reported by
+// unmanaged.sql.
 #include "introspect/catalog.hpp"
 #include "util/strings.hpp"
 
@@ -21,6 +22,10 @@ void apply_options(schema::View& view, const std::vector<std::string>& options) 
       view.check_option = util::to_lower(value);
     } else if (key == "security_invoker") {
       view.security_invoker = option_true(value);
+    } else if (key == "security_barrier" && !view.materialized) {
+      view.security_barrier = option_true(value);
+    } else if (view.materialized) {
+      view.storage_parameters[key] = value;  // fillfactor, autovacuum_*, toast.*: kept as written
     }
   }
 }

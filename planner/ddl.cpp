@@ -5,6 +5,7 @@
 
 #include "schema/expr.hpp"
 #include "schema/sql_text.hpp"
+#include "schema/type_names.hpp"
 #include "util/strings.hpp"
 
 namespace pgshift::planner::ddl {
@@ -63,6 +64,34 @@ std::string identity_clause(const schema::Identity& id) {
   return out;
 }
 
+namespace {
+
+// Whether a canonical type name (not an array) names an enum of one of `dbs`.
+bool is_enum(const std::string& type, std::initializer_list<const schema::Database*> dbs) {
+  if (schema::type_is_array(type)) return false;
+  auto parts = schema::split_qualified(type);
+  if (parts.empty() || parts.size() > 2) return false;
+  std::string sn = parts.size() == 2 ? parts[0] : "public", n = parts.back();
+  for (const auto* db : dbs) {
+    auto it = db->schemas.find(sn);
+    if (it != db->schemas.end() && it->second.enums.count(n)) return true;
+  }
+  return false;
+}
+
+bool is_string_type(const std::string& t) {
+  return t == "text" || util::starts_with(t, "character varying") || util::starts_with(t, "character(") || t == "character";
+}
+
+}  // namespace
+
+std::string cast_sql(const std::string& value, const std::string& from, const std::string& to,
+                     std::initializer_list<const schema::Database*> dbs) {
+  bool from_enum = is_enum(from, dbs), to_enum = is_enum(to, dbs);
+  bool through_text = (from_enum || to_enum) && from != to && !is_string_type(from) && !is_string_type(to);
+  return value + (through_text ? "::text::" : "::") + type_sql(to);
+}
+
 std::string column_definition(const schema::Column& c) {
   std::string out = quote_ident(c.name) + " " + type_sql(c.type);
   if (c.collation) out += " COLLATE " + collation_sql(*c.collation);
@@ -99,8 +128,24 @@ std::string foreign_key_clause(const schema::ForeignKey& fk) {
 
 std::string create_table(const schema::Table& t) {
   if (t.partition_of) {
-    return fmt::format("CREATE TABLE {} PARTITION OF {} {}", qualified(t.name), qualified(*t.partition_of),
-                       t.partition_bound.value_or("DEFAULT"));
+    // The columns a partition overrides (schema::normalize): its own NOT NULL and DEFAULT. A partition
+    // takes its parent's defaults when created, so an override without one drops it afterwards.
+    std::vector<std::string> options, after;
+    for (const auto& c : t.columns) {
+      std::string o = quote_ident(c.name) + " WITH OPTIONS";
+      if (!c.nullable) o += " NOT NULL";
+      if (c.default_value) {
+        o += " DEFAULT " + schema::default_sql(*c.default_value);
+      } else {
+        after.push_back(alter_column(t.name, c.name) + " DROP DEFAULT");
+      }
+      options.push_back(o);
+    }
+    std::string out = fmt::format("CREATE TABLE {} PARTITION OF {}{} {}", qualified(t.name), qualified(*t.partition_of),
+                                  options.empty() ? "" : " (\n  " + util::join(options, ",\n  ") + "\n)",
+                                  t.partition_bound.value_or("DEFAULT"));
+    for (const auto& a : after) out += ";\n" + a;
+    return out;
   }
   std::vector<std::string> items;
   for (const auto& c : t.columns) items.push_back(column_definition(c));
@@ -134,8 +179,31 @@ std::string create_index(const schema::QualifiedName& table, const schema::Index
   out += " (" + index_columns(idx) + ")";
   if (!idx.include.empty()) out += " INCLUDE (" + quote_ident_list(idx.include) + ")";
   if (idx.nulls_not_distinct) out += " NULLS NOT DISTINCT";
+  out += with_clause(idx.storage_parameters);
   if (idx.where) out += " WHERE " + expr_sql(*idx.where);
   return out;
+}
+
+std::vector<std::string> alter_storage_parameters(const std::string& alter, const std::map<std::string, std::string>& from,
+                                                  const std::map<std::string, std::string>& to) {
+  std::vector<std::string> reset, set, out;
+  for (const auto& [name, value] : from) {
+    if (!to.count(name)) reset.push_back(quote_ident(name));
+  }
+  for (const auto& [name, value] : to) {
+    auto it = from.find(name);
+    if (it == from.end() || it->second != value) set.push_back(quote_ident(name) + " = " + quote_literal(value));
+  }
+  if (!reset.empty()) out.push_back(alter + " RESET (" + util::join(reset, ", ") + ")");
+  if (!set.empty()) out.push_back(alter + " SET (" + util::join(set, ", ") + ")");
+  return out;
+}
+
+std::string with_clause(const std::map<std::string, std::string>& parameters) {
+  if (parameters.empty()) return "";
+  std::vector<std::string> items;
+  for (const auto& [name, value] : parameters) items.push_back(quote_ident(name) + " = " + quote_literal(value));
+  return " WITH (" + util::join(items, ", ") + ")";
 }
 
 std::string drop_index(const std::string& schema_name, const std::string& name, bool concurrently) {
@@ -154,6 +222,8 @@ std::string drop_constraint(const schema::QualifiedName& t, const std::string& n
 std::string create_view(const schema::View& v, bool or_replace) {
   std::vector<std::string> with;
   if (v.security_invoker) with.push_back("security_invoker = true");
+  if (v.security_barrier) with.push_back("security_barrier = true");
+  for (const auto& [name, value] : v.storage_parameters) with.push_back(quote_ident(name) + " = " + quote_literal(value));
   std::string out = fmt::format("CREATE {}{}VIEW {}", or_replace ? "OR REPLACE " : "", v.materialized ? "MATERIALIZED " : "",
                                 qualified(v.name));
   if (!with.empty()) out += " WITH (" + util::join(with, ", ") + ")";

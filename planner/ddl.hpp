@@ -3,7 +3,10 @@
 // Identifiers go through schema/sql_text.hpp; expressions are emitted in canonical form.
 #pragma once
 
+#include <initializer_list>
+#include <map>
 #include <string>
+#include <vector>
 
 #include "schema/model.hpp"
 #include "schema/sql_text.hpp"
@@ -17,12 +20,24 @@ inline std::string alter_column(const schema::QualifiedName& t, const std::strin
 }
 
 std::string column_definition(const schema::Column& c);
+// The explicit cast of `value` (SQL, e.g. a quoted column) from type `from` to type `to`. PostgreSQL has
+// no cast between two enum types, nor between an enum and a non-string type: such a conversion goes
+// through text (`col::text::other_enum`), the I/O cast every type has. `dbs` say which types are enums.
+std::string cast_sql(const std::string& value, const std::string& from, const std::string& to,
+                     std::initializer_list<const schema::Database*> dbs);
 // COLLATE's argument: a collation as the model keeps it (raw name, or SQL spelling when qualified).
 std::string collation_sql(const std::string& name);
 // CREATE TABLE with columns, primary key, unique, check and exclusion constraints (no FKs, no indexes).
 std::string create_table(const schema::Table& t);
 std::string add_column(const schema::QualifiedName& t, const schema::Column& c);
 std::string index_columns(const schema::Index& idx);
+// " WITH (name = 'value', ...)" for storage parameters; "" when there are none.
+std::string with_clause(const std::map<std::string, std::string>& parameters);
+// The statements that take storage parameters `from` to `to`: "<alter> RESET (...)" for the ones that
+// go, "<alter> SET (name = 'value', ...)" for the new and changed ones (none when equal). `alter` is
+// e.g. "ALTER INDEX \"s\".\"i\"" or "ALTER MATERIALIZED VIEW \"s\".\"v\"". Catalog only.
+std::vector<std::string> alter_storage_parameters(const std::string& alter, const std::map<std::string, std::string>& from,
+                                                  const std::map<std::string, std::string>& to);
 // CREATE [UNIQUE] INDEX [CONCURRENTLY] name ON table ...; `name_override` replaces the index name.
 std::string create_index(const schema::QualifiedName& table, const schema::Index& idx, bool concurrently,
                          const std::string& name_override = "");

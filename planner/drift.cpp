@@ -41,12 +41,19 @@ std::string describe(const IndexElem& e) {
   return out;
 }
 
+std::string storage_text(const std::map<std::string, std::string>& parameters) {
+  std::vector<std::string> items;
+  for (const auto& [k, v] : parameters) items.push_back(k + "=" + v);
+  return items.empty() ? "" : " WITH (" + list(items) + ")";
+}
+
 std::string describe(const Index& i) {
   std::vector<std::string> elems;
   for (const auto& e : i.elems) elems.push_back(describe(e));
   std::string out = fmt::format("{}INDEX USING {} ({})", i.unique ? "UNIQUE " : "", i.method, list(elems));
   if (!i.include.empty()) out += " INCLUDE (" + list(i.include) + ")";
   if (i.nulls_not_distinct) out += " NULLS NOT DISTINCT";
+  out += storage_text(i.storage_parameters);
   if (i.where) out += " WHERE " + expr_text(*i.where);
   return out;
 }
@@ -128,6 +135,8 @@ std::string describe(const View& v) {
   std::string out = v.materialized ? "MATERIALIZED VIEW" : "VIEW";
   if (!v.columns.empty()) out += " (" + list(v.columns) + ")";
   if (v.security_invoker) out += " WITH (security_invoker)";
+  if (v.security_barrier) out += " WITH (security_barrier)";
+  out += storage_text(v.storage_parameters);
   out += " AS " + expr_text(v.query);
   if (v.check_option) out += " WITH " + *v.check_option + " CHECK OPTION";
   return out;
@@ -397,7 +406,11 @@ void compare_views(Walker& w, const Schema& a, const Schema& d) {
            Fields f;
            f("materialized", x.materialized, y.materialized)("query", x.query, y.query);
            if (!y.columns.empty()) f("columns", x.columns, y.columns);
-           f("check option", x.check_option, y.check_option)("security_invoker", x.security_invoker, y.security_invoker);
+           f("check option", x.check_option, y.check_option)("security_invoker", x.security_invoker, y.security_invoker)
+               ("security_barrier", x.security_barrier, y.security_barrier);
+           if (x.storage_parameters != y.storage_parameters) {
+             f("storage parameters", storage_text(x.storage_parameters), storage_text(y.storage_parameters));
+           }
            w.fields(view_kind(y), name, f, describe(y), describe(x));
            compare_children(w, x.indexes, y.indexes, "index", name);
            compare_children(w, x.triggers, y.triggers, "trigger", name);

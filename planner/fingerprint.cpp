@@ -111,6 +111,13 @@ void index(Hasher& h, const schema::Index& i) {
   h.str(i.method);
   h.list(i.include);
   h.expr(i.where);
+  if (!i.storage_parameters.empty()) {  // hashed only when set: fingerprints of models without them stay as they were
+    h.tag("storage_parameters");
+    for (const auto& [k, v] : i.storage_parameters) {
+      h.str(k);
+      h.str(v);
+    }
+  }
   h.opt(i.comment);
 }
 
@@ -341,6 +348,14 @@ std::string fingerprint_normalized(const schema::Database& db) {
       h.list(v.columns);
       h.opt(v.check_option);
       h.flag(v.security_invoker);
+      if (v.security_barrier) h.tag("security_barrier");
+      if (!v.storage_parameters.empty()) {
+        h.tag("storage_parameters");
+        for (const auto& [k, val] : v.storage_parameters) {
+          h.str(k);
+          h.str(val);
+        }
+      }
       for (const auto& [in, i] : v.indexes) index(h, i);
       for (const auto& [tn, tr] : v.triggers) trigger(h, tn, tr);
       h.opt(v.comment);

@@ -38,3 +38,54 @@ std::string trash_table(const std::string& schema, const std::string& table, con
 }
 
 }  // namespace pgshift::planner::naming
+
+namespace pgshift::planner::naming {
+
+namespace {
+
+// pg_mbcliplen for UTF-8: the longest prefix of at most `len` bytes that ends on a character boundary.
+size_t clip_utf8(const std::string& s, size_t len) {
+  if (len >= s.size()) return s.size();
+  while (len > 0 && (static_cast<unsigned char>(s[len]) & 0xC0) == 0x80) --len;
+  return len;
+}
+
+// makeObjectName: name1_name2_label, name1 and name2 cut (the longer one first) to fit 63 bytes.
+std::string make_object_name(const std::string& name1, const std::string& name2, const std::string& label) {
+  constexpr size_t k_max = 63;
+  size_t overhead = (name2.empty() ? 0 : name2.size() + 1) + (label.empty() ? 0 : label.size() + 1);
+  size_t avail = k_max > overhead ? k_max - overhead : 0;
+  size_t n1 = name1.size(), n2 = name2.size();
+  while (n1 + n2 > avail) {
+    if (n1 > n2) {
+      --n1;
+    } else {
+      --n2;
+    }
+  }
+  std::string out = name1.substr(0, clip_utf8(name1, n1));
+  if (!name2.empty()) out += "_" + name2.substr(0, clip_utf8(name2, n2));
+  if (!label.empty()) out += "_" + label;
+  return out;
+}
+
+}  // namespace
+
+std::string choose_index_name(const std::string& table, const std::vector<std::string>& columns,
+                              const std::string& label, const std::set<std::string>& taken) {
+  // ChooseIndexNameAddition: the column names joined by "_", stopping once 63 bytes are reached.
+  std::string addition;
+  for (const auto& c : columns) {
+    if (!addition.empty()) addition += "_";
+    addition += c;
+    if (addition.size() >= 63) break;
+  }
+  // ChooseRelationName: the label gets 1, 2, ... until the name is free.
+  std::string name = make_object_name(table, addition, label);
+  for (int pass = 1; taken.count(name); ++pass) {
+    name = make_object_name(table, addition, label + std::to_string(pass));
+  }
+  return name;
+}
+
+}  // namespace pgshift::planner::naming

@@ -2,6 +2,8 @@
 // spelling and the catalog's (pg_get_expr, pg_get_constraintdef) reduce to the same tree.
 // The rules, and why each is safe, are listed in expr.hpp.
 #include <algorithm>
+#include <cstdlib>
+#include <optional>
 #include <regex>
 
 #include "schema/expr_internal.hpp"
@@ -289,6 +291,53 @@ void rewrite_top_literal(PgQuery__Node* node, const ExprOptions& options) {
   }
 }
 
+// (ARRAY['a'::varchar, 'b'::varchar])::text[] is how pg_get_expr and pg_get_constraintdef print an
+// array coerced as a whole (a varchar IN list compared as text). Sent back as printed, it does not
+// store the same: the server pushes a cast of an ARRAY[] constructor into its elements
+// (transformTypeCast), storing ARRAY[('a'::varchar)::text, ...]. Casting the constructor to its
+// elements' own type first keeps the whole-array coercion, so the expression re-stores as printed:
+// (ARRAY['a'::varchar, 'b'::varchar]::varchar[])::text[]. Same value, same tree on the server.
+void rewrite_array_coercion(PgQuery__Node* node) {
+  if (node->node_case != PG_QUERY__NODE__NODE_TYPE_CAST) {
+    return;
+  }
+  PgQuery__TypeCast* cast = node->type_cast;
+  if (cast->arg == nullptr || cast->arg->node_case != PG_QUERY__NODE__NODE_A_ARRAY_EXPR || cast->type_name == nullptr ||
+      cast->type_name->n_array_bounds == 0) {
+    return;
+  }
+  PgQuery__AArrayExpr* array = cast->arg->a_array_expr;
+  std::optional<std::string> element_type;
+  for (size_t i = 0; i < array->n_elements; ++i) {
+    PgQuery__Node* e = array->elements[i];
+    if (e->node_case != PG_QUERY__NODE__NODE_TYPE_CAST || e->type_cast->type_name == nullptr ||
+        e->type_cast->type_name->n_array_bounds != 0) {
+      return;
+    }
+    std::optional<std::string> t = cast_type(*e->type_cast);
+    if (!t || (element_type && *element_type != *t)) {
+      return;
+    }
+    element_type = t;
+  }
+  std::optional<std::string> target = cast_type(*cast);
+  if (!element_type || !target || *target == *element_type + "[]") {
+    return;
+  }
+  // The inner cast: a copy of the first element's cast (its type name), around the constructor.
+  PgQuery__Node* inner = pg::copy_node(array->elements[0]);
+  PgQuery__TypeName* inner_type = inner->type_cast->type_name;
+  inner_type->n_array_bounds = cast->type_name->n_array_bounds;
+  inner_type->array_bounds =
+      static_cast<PgQuery__Node**>(std::malloc(sizeof(PgQuery__Node*) * cast->type_name->n_array_bounds));
+  for (size_t i = 0; i < cast->type_name->n_array_bounds; ++i) {
+    inner_type->array_bounds[i] = pg::copy_node(cast->type_name->array_bounds[i]);
+  }
+  pg::free_message(&inner->type_cast->arg->base);
+  inner->type_cast->arg = detach_arg(cast);
+  cast->arg = inner;
+}
+
 void rewrite_tree(PgQuery__Node* root, const ExprOptions& options) {
   pg::visit_post(&root->base, [&](ProtobufCMessage* message) {
     if (!is_node(message)) {
@@ -301,6 +350,7 @@ void rewrite_tree(PgQuery__Node* root, const ExprOptions& options) {
       return;
     }
     rewrite_literal_cast(node, options);
+    rewrite_array_coercion(node);
     rewrite_regclass_arguments(node);
     rewrite_comparison_literal(node);
     flatten_bool_expr(node);

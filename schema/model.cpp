@@ -173,9 +173,6 @@ void normalize_index(Index& index, const std::string& name) {
 
 void normalize_table(Table& table, const std::string& schema, const std::string& name) {
   table.name = {schema, name};
-  if (table.partition_of) {
-    table.columns.clear();  // a partition has its parent's columns; the catalog reader lists none
-  }
   if (table.primary_key && table.primary_key->name.empty()) {
     table.primary_key->name = primary_key_name(name);
   }
@@ -320,6 +317,35 @@ const View* Database::find_view(const QualifiedName& name) const {
   return v == s->second.views.end() ? nullptr : &v->second;
 }
 
+namespace {
+
+// A partition has its parent's columns; its `columns` list only those it overrides (its own NOT NULL
+// or DEFAULT, as the catalog reader lists them). A listed column that does not exist in the parent, or
+// overrides nothing, is dropped; an override takes the parent's type.
+void normalize_partition_columns(Database& db) {
+  for_each_table(db, [&](Table& t) {
+    if (!t.partition_of || t.columns.empty()) {
+      return;
+    }
+    const Table* parent = db.find_table(*t.partition_of);
+    if (parent == nullptr) {
+      return;
+    }
+    std::vector<Column> overrides;
+    for (auto& c : t.columns) {
+      const Column* p = parent->find_column(c.name);
+      if (p == nullptr || (p->nullable == c.nullable && p->default_value == c.default_value)) {
+        continue;
+      }
+      c.type = p->type;
+      overrides.push_back(std::move(c));
+    }
+    t.columns = std::move(overrides);
+  });
+}
+
+}  // namespace
+
 void normalize(Database& db) {
   for (auto& [key, e] : db.extensions) {
     e.name = key;
@@ -328,6 +354,7 @@ void normalize(Database& db) {
     s.name = key;
     normalize_schema(s);
   }
+  normalize_partition_columns(db);
   sort_unique(db.managed_roles);
   for (auto& d : db.default_privileges) {
     d.object_type = util::to_lower(d.object_type);

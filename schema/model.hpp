@@ -78,6 +78,9 @@ struct Index {
   std::string method = "btree";
   std::vector<std::string> include;
   std::optional<Expr> where;
+  // WITH (name = value, ...): storage parameters such as fillfactor; names and values are validated
+  // simple words (schema/yaml_validate), values kept as written (the catalog keeps them so too).
+  std::map<std::string, std::string> storage_parameters;
   std::optional<std::string> comment;
   std::optional<std::string> renamed_from;  // hint
   bool operator==(const Index&) const = default;
@@ -203,6 +206,8 @@ struct View {
   std::vector<std::string> columns;  // output column names as the catalog reports them (may be empty in YAML)
   std::optional<std::string> check_option;  // local | cascaded
   bool security_invoker = false;
+  bool security_barrier = false;  // views only
+  std::map<std::string, std::string> storage_parameters;  // materialized views only: WITH (fillfactor = 80)
   std::map<std::string, Index> indexes;  // materialized views only
   std::map<std::string, Trigger> triggers;  // views only (INSTEAD OF, or statement level)
   std::optional<std::string> comment;
@@ -359,8 +364,11 @@ struct Schema {
 struct Extension {
   std::string name;
   std::optional<std::string> schema;   // only when not the default (public)
-  std::optional<std::string> version;  // not compared unless set in YAML
-  bool operator==(const Extension&) const = default;
+  std::optional<std::string> version;  // YAML: pins the version (else the installed or default one is kept)
+  // Introspected only: the version CREATE EXTENSION installs without VERSION (pg_available_extensions),
+  // so inspect writes `version` only when the installed one differs. Not part of the comparison.
+  std::optional<std::string> default_version;
+  bool operator==(const Extension& o) const { return name == o.name && schema == o.schema && version == o.version; }
 };
 
 // ALTER DEFAULT PRIVILEGES [FOR ROLE owner] IN SCHEMA s GRANT privs ON object_type TO role

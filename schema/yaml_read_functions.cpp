@@ -8,7 +8,8 @@ namespace pgshift::schema::yaml_detail {
 namespace {
 
 const std::vector<std::string> k_view_keys = {"query", "materialized", "columns", "check_option", "security_invoker",
-                                              "indexes", "triggers", "comment", "grants"};
+                                              "security_barrier", "storage_parameters", "indexes", "triggers", "comment",
+                                              "grants"};
 const std::vector<std::string> k_function_keys = {"args", "returns", "procedure", "language", "body", "volatility",
                                                   "strict", "security_definer", "parallel", "leakproof", "cost",
                                                   "rows", "standard_body", "set", "comment", "grants"};
@@ -31,6 +32,7 @@ void Reader::read_view(Schema& schema, const Field& field) {
   } else if (expect_map(field, what)) {
     const Field* indexes = nullptr;
     const Field* triggers = nullptr;
+    const Field* storage = nullptr;
     std::vector<Field> all = fields(field.value, "view", k_view_keys);
     for (const Field& g : all) {
       if (g.name == "query") {
@@ -40,6 +42,8 @@ void Reader::read_view(Schema& schema, const Field& field) {
       else if (g.name == "columns") v.columns = name_list(g);
       else if (g.name == "check_option") v.check_option = one_of(g, {"local", "cascaded"});
       else if (g.name == "security_invoker") v.security_invoker = bool_value(g).value_or(false);
+      else if (g.name == "security_barrier") v.security_barrier = bool_value(g).value_or(false);
+      else if (g.name == "storage_parameters") storage = &g;
       else if (g.name == "comment") v.comment = string_value(g);
       else if (g.name == "grants") v.grants = grants(g);
       else if (g.name == "indexes") indexes = &g;
@@ -50,6 +54,16 @@ void Reader::read_view(Schema& schema, const Field& field) {
         error(at(triggers->key), what + ": a materialized view cannot have triggers");
       }
       read_triggers(v.triggers, v.name, nullptr, *triggers);
+    }
+    if (storage != nullptr) {
+      if (!v.materialized) {
+        error(at(storage->key), what + ": only a materialized view has storage parameters",
+              "a view's options are check_option, security_invoker and security_barrier");
+      }
+      v.storage_parameters = storage_parameters(*storage, what);
+    }
+    if (v.security_barrier && v.materialized) {
+      error(at(field), what + ": security_barrier is an option of views, not of materialized views");
     }
     if (indexes != nullptr) {
       if (!v.materialized) {

@@ -1,6 +1,7 @@
 // This file implements reading indexes, triggers and policies (parts of a table or view) and the
 // schema-level object kinds: enums, domains, composite types, sequences, views and functions.
 #include <algorithm>
+#include <regex>
 
 #include "schema/sql_text.hpp"
 #include "schema/yaml_reader.hpp"
@@ -11,7 +12,7 @@ namespace pgshift::schema::yaml_detail {
 namespace {
 
 const std::vector<std::string> k_index_keys = {"columns", "expression", "unique", "method", "include", "where",
-                                               "nulls_not_distinct", "comment", "renamed_from"};
+                                               "nulls_not_distinct", "storage_parameters", "comment", "renamed_from"};
 const std::vector<std::string> k_index_elem_keys = {"column", "name", "expression", "desc", "nulls", "opclass",
                                                     "collation"};
 const std::vector<std::string> k_trigger_keys = {"timing",     "events",     "update_of",          "for_each",
@@ -44,6 +45,24 @@ void Reader::require_column(const Table& table, const std::string& column, const
   error(where, what + ": unknown column " + quoted(column) + (near.empty() ? "" : "; did you mean " + quoted(near) + "?"));
 }
 
+std::map<std::string, std::string> Reader::storage_parameters(const Field& field, std::string_view what) {
+  static const std::regex k_name(R"(^[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)?$)");
+  static const std::regex k_value(R"(^[A-Za-z0-9_.+-]+$)");
+  std::map<std::string, std::string> out;
+  for (const Field& p : entries(field, "storage_parameters")) {
+    std::optional<std::string> value = string_value(p);
+    if (!std::regex_match(p.name, k_name)) {
+      error(at(p), std::string(what) + ": storage parameter " + quoted(p.name) + " is not a parameter name",
+            "a lower-case word such as fillfactor (toast.* for TOAST parameters)");
+    } else if (!value || !std::regex_match(*value, k_value)) {
+      error(at(p), std::string(what) + ": storage parameter " + p.name + " needs a simple value (a word or a number)");
+    } else {
+      out[p.name] = *value;
+    }
+  }
+  return out;
+}
+
 void Reader::read_indexes(std::map<std::string, Index>& indexes, const QualifiedName& owner, const Field& field) {
   for (const Field& e : entries(field, "indexes")) {
     std::string what = "index " + quoted(e.name);
@@ -60,6 +79,7 @@ void Reader::read_indexes(std::map<std::string, Index>& indexes, const Qualified
       else if (g.name == "include") idx.include = name_list(g);
       else if (g.name == "where") idx.where = expr(g, "predicate of " + what);
       else if (g.name == "nulls_not_distinct") idx.nulls_not_distinct = bool_value(g).value_or(false);
+      else if (g.name == "storage_parameters") idx.storage_parameters = storage_parameters(g, what);
       else if (g.name == "comment") idx.comment = string_value(g);
       else if (g.name == "renamed_from") idx.renamed_from = name_value(g);
       else if (g.name == "expression") {

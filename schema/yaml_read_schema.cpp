@@ -104,7 +104,7 @@ void Reader::read_extensions(const Field& field) {
     if (!check_name(name, at(key), "the extension name")) {
       return;
     }
-    Extension ext{name, std::nullopt, std::nullopt};
+    Extension ext{name, std::nullopt, std::nullopt, std::nullopt};
     if (spec && spec.IsMap()) {
       for (const Field& f : fields(spec, "extension", k_extension_keys)) {
         if (f.name == "schema") ext.schema = name_value(f);

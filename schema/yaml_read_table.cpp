@@ -378,9 +378,21 @@ void Reader::read_partition_of(Table& table, const Field& f) {
 
   table.partition_of = parent;
   SourceLocation where = at(f);
+  std::vector<std::string> columns;
+  for (const auto& c : table.columns) columns.push_back(c.name);
+  std::string display = table.name.display();
   m_state.checks.push_back([=](LoadState& state) {
-    if (state.db.schemas.contains(parent.schema) && state.db.find_table(parent) == nullptr) {
+    const Table* p = state.db.find_table(parent);
+    if (state.db.schemas.contains(parent.schema) && p == nullptr) {
       state.error(where, "partition of unknown table " + parent.display());
+      return;
+    }
+    // A partition lists only the columns it overrides (NOT NULL, DEFAULT): they must be its parent's.
+    for (const auto& c : columns) {
+      if (p != nullptr && p->find_column(c) == nullptr) {
+        state.error(where, "partition " + display + " lists column \"" + c + "\", which its parent " + parent.display() +
+                               " does not have", "a partition lists only the parent's columns it overrides (nullable, default)");
+      }
     }
   });
 }

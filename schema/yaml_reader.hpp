@@ -97,6 +97,9 @@ class Reader {
   std::vector<std::string> string_list(const Field& field);
   std::optional<Expr> expr(const Field& field, std::string_view what, const ExprOptions& options = {});
   std::optional<Expr> query(const Field& field, std::string_view what);
+  // Storage parameters `{name: value, ...}` (an index's or materialized view's WITH (...)): names are
+  // lower-case words (toast.* allowed), values simple words or numbers; anything else is reported.
+  std::map<std::string, std::string> storage_parameters(const Field& field, std::string_view what);
   // A canonical type as introspection spells it (format_type with search_path = public): types of
   // public unqualified, others qualified. An unqualified name used in schema `schema` that only
   // `schema` defines is qualified once every file is read, through `slot`; unknown types are reported then.

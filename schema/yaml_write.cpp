@@ -127,6 +127,8 @@ YamlNode view_node(const View& v) {
   if (!v.columns.empty()) m.add("columns", YamlNode::strings(v.columns));
   if (v.check_option) m.add("check_option", YamlNode::string(*v.check_option));
   if (v.security_invoker) m.add("security_invoker", YamlNode::boolean(true));
+  if (v.security_barrier) m.add("security_barrier", YamlNode::boolean(true));
+  if (!v.storage_parameters.empty()) m.add("storage_parameters", storage_parameters_node(v.storage_parameters));
   if (!v.indexes.empty()) m.add("indexes", indexes_node(v.indexes));
   if (!v.triggers.empty()) m.add("triggers", triggers_node(v.triggers, v.name.schema));
   if (v.comment) m.add("comment", YamlNode::string(*v.comment));
@@ -253,8 +255,10 @@ YamlNode schema_node(const Database& db, const Schema& s, bool with_tables) {
 
 void add_top_level(YamlNode& root, const Database& db) {
   if (!db.extensions.empty()) {
+    // A version is written only when it is not the one CREATE EXTENSION would install anyway.
+    auto pinned = [](const Extension& e) { return e.version && e.version != e.default_version; };
     bool plain = std::all_of(db.extensions.begin(), db.extensions.end(),
-                             [](const auto& e) { return !e.second.schema && !e.second.version; });
+                             [&](const auto& e) { return !e.second.schema && !pinned(e.second); });
     if (plain) {
       YamlNode list = YamlNode::list();
       for (const auto& [name, _] : db.extensions) list.push(YamlNode::string(name));
@@ -264,7 +268,7 @@ void add_top_level(YamlNode& root, const Database& db) {
       for (const auto& [name, e] : db.extensions) {
         YamlNode spec = YamlNode::map();
         if (e.schema) spec.add("schema", YamlNode::string(*e.schema));
-        if (e.version) spec.add("version", YamlNode::string(*e.version));
+        if (pinned(e)) spec.add("version", YamlNode::string(*e.version));
         m.add(name, spec);
       }
       root.add("extensions", m);

@@ -17,6 +17,8 @@ YamlNode grants_node(const std::vector<Grant>& grants);
 YamlNode indexes_node(const std::map<std::string, Index>& indexes);
 // Triggers of a table or view in `schema`; names in other schemas are qualified.
 YamlNode triggers_node(const std::map<std::string, Trigger>& triggers, const std::string& schema);
+// `{name: value, ...}` for an index's or materialized view's storage parameters.
+YamlNode storage_parameters_node(const std::map<std::string, std::string>& parameters);
 YamlNode table_node(const Database& db, const Table& t);
 YamlNode schema_node(const Database& db, const Schema& s, bool with_tables);
 void add_top_level(YamlNode& root, const Database& db);

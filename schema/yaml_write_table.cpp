@@ -139,6 +139,7 @@ YamlNode index_node(const Index& idx) {
   if (!idx.include.empty()) m.add("include", YamlNode::strings(idx.include));
   if (idx.where) m.add("where", YamlNode::string(expr_text(*idx.where, {})));
   if (idx.nulls_not_distinct) m.add("nulls_not_distinct", YamlNode::boolean(true));
+  if (!idx.storage_parameters.empty()) m.add("storage_parameters", storage_parameters_node(idx.storage_parameters));
   if (idx.comment) m.add("comment", YamlNode::string(*idx.comment));
   if (idx.renamed_from) m.add("renamed_from", YamlNode::string(*idx.renamed_from));
   return m;
@@ -200,6 +201,12 @@ YamlNode triggers_node(const std::map<std::string, Trigger>& triggers, const std
   for (const auto& [name, tr] : triggers) {
     m.add(name, trigger_node(schema, tr));
   }
+  return m;
+}
+
+YamlNode storage_parameters_node(const std::map<std::string, std::string>& parameters) {
+  YamlNode m = YamlNode::map();
+  for (const auto& [name, value] : parameters) m.add(name, YamlNode::string(value));
   return m;
 }
 

@@ -3,9 +3,11 @@
 -- attnum 0 is an expression, printed by pg_get_indexdef for that column alone. indoption bit 1 is
 -- DESC, bit 2 NULLS FIRST. The opclass is given only when it is not the default for the type, the
 -- collation only when it differs from the column's (for an expression: from its type's default).
+-- reloptions are the storage parameters, "fillfactor=90".
 SELECT i.indexrelid, i.indrelid, ic.relname AS index_name, am.amname,
        i.indisunique, i.indnullsnotdistinct, i.indnkeyatts, i.indisvalid,
        pg_get_expr(i.indpred, i.indrelid) AS predicate,
+       ic.reloptions::text[] AS reloptions,
        d.description,
        k.ord, k.attnum, k.opt,
        CASE WHEN k.attnum = 0 THEN pg_get_indexdef(i.indexrelid, k.ord::int, true) END AS expression,

@@ -27,13 +27,13 @@ JOIN pg_class pc ON pc.oid = i.inhparent
 JOIN pg_namespace pn ON pn.oid = pc.relnamespace
 UNION ALL
 SELECT 'storage parameters', name || ' (' || array_to_string(reloptions, ', ') || ')'
-FROM rel WHERE relkind IN ('r', 'p', 'm') AND reloptions IS NOT NULL
+FROM rel WHERE relkind IN ('r', 'p') AND reloptions IS NOT NULL
 UNION ALL
 SELECT 'view options', name || ' (' || array_to_string(reloptions, ', ') || ')'
 FROM rel
 WHERE relkind = 'v'
   AND EXISTS (SELECT 1 FROM pg_options_to_table(reloptions) o
-              WHERE o.option_name NOT IN ('check_option', 'security_invoker'))
+              WHERE o.option_name NOT IN ('check_option', 'security_invoker', 'security_barrier'))
 UNION ALL
 SELECT 'replica identity', name || ' (' || relreplident::text || ')'
 FROM rel WHERE relkind IN ('r', 'p') AND relreplident NOT IN ('d', 'p')

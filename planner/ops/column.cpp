@@ -43,10 +43,42 @@ bool binary_coercible(const std::string& from, const std::string& to) {
 
 namespace {
 
+// A batched backfill walks the primary key. Without one, a column whose values must be computed per
+// row (a volatile default such as a serial's nextval) is added in one statement that fills
+// every row, which is fine on an empty or small table: refused when the live statistics say the table
+// is larger (with its row count), and checked again at apply time by the step's precheck.
+bool fill_in_one_statement(PlanContext& ctx, const schema::Table& t, const schema::Column& c) {
+  if (t.primary_key) return false;
+  double limit = ctx.options.grading.small_rows;
+  auto it = ctx.options.table_stats.find(t.name);
+  if (it != ctx.options.table_stats.end() && it->second.rows > limit) {
+    throw Error(fmt::format("cannot add column {}: its values must be computed row by row, {} has ~{:.0f} rows and no "
+                            "primary key to backfill them in batches by",
+                            col_display(t.name, c.name), t.name.display(), it->second.rows),
+                std::nullopt, fmt::format("add a primary key first, or give the column a non-volatile default (a plain ADD "
+                                          "COLUMN filling every row is planned only up to {:.0f} rows)", limit));
+  }
+  return true;
+}
+
+std::string small_table_precheck(const schema::Table& t, const schema::Column& c, double limit) {
+  return schema::do_block(fmt::format(
+      " DECLARE _pgshift_n bigint; BEGIN SELECT count(*) INTO _pgshift_n FROM (SELECT 1 FROM {t} LIMIT {lim1}) AS _pgshift_rows; "
+      "IF _pgshift_n > {lim} THEN RAISE EXCEPTION '%', format('%s has more than %s rows and no primary key: the new column %s "
+      "would be filled by one statement rewriting the table; add a primary key first so it is backfilled in batches', "
+      "{tname}, {lim}, {cname}); END IF; END ",
+      fmt::arg("t", qualified(t.name)), fmt::arg("lim", static_cast<int64_t>(limit)),
+      fmt::arg("lim1", static_cast<int64_t>(limit) + 1), fmt::arg("tname", schema::quote_literal(t.name.display())),
+      fmt::arg("cname", schema::quote_literal(c.name))));
+}
+
 void plan_add_column(PlanContext& ctx, const schema::Table& t, const schema::Column& c) {
   std::string obj = "column " + col_display(t.name, c.name);
   bool volatile_default = c.default_value && is_volatile(*c.default_value, ctx.desired);
-  bool rewrite = c.identity || c.generated;
+  // (`using` reads other columns, which ADD COLUMN's default cannot: it still needs the backfill.)
+  bool one_statement = volatile_default && !c.using_expr && fill_in_one_statement(ctx, t, c);
+  if (one_statement) volatile_default = false;  // added with its default, which fills the rows
+  bool rewrite = c.identity || c.generated || one_statement;
   schema::Column first = c;
   bool needs_fill = false;
   if (volatile_default || (!c.nullable && !c.default_value && !rewrite) || c.using_expr) {
@@ -65,6 +97,7 @@ void plan_add_column(PlanContext& ctx, const schema::Table& t, const schema::Col
   ps.creates.insert(keys::column(t.name, c.name));
   ps.creates.insert(keys::columns_of(t.name));
   ps.uses.insert(keys::table(t.name));
+  if (one_statement) ps.step.precheck_sql = small_table_precheck(t, c, ctx.options.grading.small_rows);
   if (!c.nullable && !c.default_value && !c.using_expr && !rewrite) {
     // Nothing can fill it: on a table with rows the NOT NULL check could never be validated. Stop
     // before anything is written rather than halfway through the backfill phase.
@@ -276,7 +309,7 @@ void plan_type_change(PlanContext& ctx, const schema::Table& t, const schema::Co
     };
     if (!coercible && (using_expr || !(stringish(from.type) && stringish(to.type)))) {
       s += " USING " + (using_expr ? "(" + using_expr->canonical + ")"
-                                   : quote_ident(to.name) + "::" + schema::type_sql(to.type));
+                                   : ddl::cast_sql(quote_ident(to.name), from.type, to.type, {&ctx.current, &ctx.desired}));
     }
     sql.push_back(s);
     if (to.default_value && !coercible) sql.push_back(ddl::alter_column(t.name, to.name) + " SET DEFAULT " + schema::default_sql(*to.default_value));

@@ -4,6 +4,9 @@
 // index is built ON ONLY the parent, then per partition concurrently and attached.
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <set>
+
 #include "planner/naming.hpp"
 #include "planner/ops/table_ops.hpp"
 #include "planner/recipes/concurrent_index.hpp"
@@ -49,6 +52,65 @@ PlannedStep& index_edges(PlannedStep& ps, const schema::QualifiedName& table, co
   return ps;
 }
 
+// The relation names of schema `sn` in either model: tables, views, sequences, indexes and the indexes
+// of primary keys, unique and exclusion constraints.
+std::set<std::string> relation_names(const PlanContext& ctx, const std::string& sn) {
+  std::set<std::string> out;
+  for (const schema::Database* db : {&ctx.current, &ctx.desired}) {
+    auto it = db->schemas.find(sn);
+    if (it == db->schemas.end()) continue;
+    const auto& s = it->second;
+    for (const auto& [n, t] : s.tables) {
+      out.insert(n);
+      for (const auto& [in, i] : t.indexes) out.insert(in);
+      if (t.primary_key) out.insert(t.primary_key->name.empty() ? n + "_pkey" : t.primary_key->name);
+      for (const auto& [un, u] : t.uniques) out.insert(un);
+      for (const auto& [xn, x] : t.exclusions) out.insert(xn);
+    }
+    for (const auto& [n, v] : s.views) {
+      out.insert(n);
+      for (const auto& [in, i] : v.indexes) out.insert(in);
+    }
+    for (const auto& [n, q] : s.sequences) out.insert(n);
+  }
+  return out;
+}
+
+// ChooseIndexColumnNames: each column's name, "expr" for an expression, made unique with 1, 2, ...
+std::vector<std::string> index_column_names(const schema::Index& idx) {
+  std::vector<std::string> names;
+  auto add = [&](const std::string& orig) {
+    std::string name = orig;
+    for (int i = 1; std::find(names.begin(), names.end(), name) != names.end(); ++i) name = orig + std::to_string(i);
+    names.push_back(name);
+  };
+  for (const auto& e : idx.elems) add(e.column ? *e.column : "expr");
+  for (const auto& c : idx.include) add(c);
+  return names;
+}
+
+// The name PostgreSQL would give partition `p`'s copy of the parent's index `name`, had it built it:
+// the parent's other indexes (existing ones first, then the new ones in name order) took theirs first.
+std::string partition_index_name(const PlanContext& ctx, const schema::QualifiedName& parent, const schema::Table& p,
+                                 const std::string& name) {
+  std::set<std::string> taken = relation_names(ctx, p.name.schema);
+  const schema::Table* cur = ctx.current.find_table(parent);
+  const schema::Table* des = ctx.desired.find_table(parent);
+  if (cur) {
+    for (const auto& [n, i] : cur->indexes) taken.insert(naming::choose_index_name(p.name.name, index_column_names(i), "idx", taken));
+  }
+  std::string chosen;
+  if (des) {
+    for (const auto& [n, i] : des->indexes) {
+      if (cur && cur->indexes.count(n) && cur->indexes.at(n) == i && n != name) continue;
+      std::string child = naming::choose_index_name(p.name.name, index_column_names(i), "idx", taken);
+      taken.insert(child);
+      if (n == name) return child;
+    }
+  }
+  return naming::fit(p.name.name + "_" + name);  // an index built aside under a temporary name
+}
+
 // An index on an existing partitioned table without blocking writes: the parent index ON ONLY (empty,
 // invalid), each partition's index CONCURRENTLY, then ATTACH PARTITION for each, which makes the
 // parent index valid. Rolled back by dropping the parent index (which takes the attached ones along).
@@ -67,7 +129,7 @@ PlannedStep& build_partitioned_index(PlanContext& ctx, const schema::QualifiedNa
   first.creates.insert(keys::index_only(table.schema, name));
   std::vector<std::string> attach;
   for (const auto* p : partitions) {
-    std::string child = naming::fit(p->name.name + "_" + name);
+    std::string child = partition_index_name(ctx, table, *p, name);
     std::string child_id = p->name.schema + "." + child;
     auto& ps = recipes::build_index_concurrently(
         ctx, Phase::add, prio::index,
@@ -143,8 +205,24 @@ void plan_indexes(PlanContext& ctx, const schema::QualifiedName& table, const st
   for (const auto& [n, idx] : des) {
     const schema::Index* old = cur && cur->count(n) ? &cur->at(n) : nullptr;
     std::string id = table.schema + "." + n;
+    auto without_storage = [&](schema::Index i) {
+      i = strip(std::move(i));
+      i.storage_parameters.clear();
+      return i;
+    };
     if (!old) {
       build_index(ctx, table, idx, n, table_is_new, partitioned, "create_index:");
+    } else if (old->storage_parameters != idx.storage_parameters && without_storage(*old) == without_storage(idx)) {
+      // Only storage parameters change: ALTER INDEX SET / RESET, catalog only (they apply to pages
+      // written from now on; a REINDEX, which pgshift does not run, would rewrite the old ones).
+      std::string alter = "ALTER INDEX " + qualified({table.schema, n});
+      auto& ps = ctx.add(Phase::add, prio::index,
+                         make_step("set_index_storage:" + id, '~', "index " + id, "changes the storage parameters (catalog only)",
+                                   util::join(ddl::alter_storage_parameters(alter, old->storage_parameters, idx.storage_parameters), ";\n"),
+                                   util::join(ddl::alter_storage_parameters(alter, idx.storage_parameters, old->storage_parameters), ";\n"),
+                                   "SHARE UPDATE EXCLUSIVE on the index (brief)"));
+      ps.uses.insert(keys::index(table.schema, n));
+      ps.uses.insert(keys::table(table));
     } else if (!(strip(*old) == strip(idx))) {
       // Build the new definition aside, swap names in one brief transaction, drop the old one later.
       std::string tmp = naming::new_index(n), aside = naming::old_index(n);

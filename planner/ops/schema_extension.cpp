@@ -26,13 +26,16 @@ void plan_extensions(PlanContext& ctx) {
     }
     if (it != ctx.current.extensions.end()) {
       if (e.version && it->second.version != e.version) {
-        ctx.add(Phase::add, prio::extension,
-                make_step("update_extension:" + name, '~', "extension " + name, "updates the extension version",
-                          "ALTER EXTENSION " + quote_ident(name) + " UPDATE TO " + schema::quote_literal(*e.version),
-                          it->second.version ? std::optional<std::string>("ALTER EXTENSION " + quote_ident(name) + " UPDATE TO " +
-                                                                          schema::quote_literal(*it->second.version))
-                                             : std::nullopt,
-                          "none"));
+        // Extensions seldom ship a script back to an older version, and going back by DROP + CREATE
+        // would drop every object using the extension: the update is not undone.
+        auto& ps = ctx.add(Phase::add, prio::extension,
+                           make_step("update_extension:" + name, '~', "extension " + name,
+                                     "updates the extension from version " + it->second.version.value_or("?") + " to " +
+                                         *e.version,
+                                     "ALTER EXTENSION " + quote_ident(name) + " UPDATE TO " + schema::quote_literal(*e.version),
+                                     std::nullopt, "none"));
+        ps.step.irreversible_reason = "extensions rarely have a downgrade path: rollback keeps version " + *e.version;
+        ps.uses.insert(keys::extension(name));
       }
       continue;
     }

@@ -7,7 +7,9 @@
 #include <set>
 
 #include "planner/ops/table_ops.hpp"
+#include "planner/recipes/not_null.hpp"
 #include "planner/recipes/soft_drop.hpp"
+#include "schema/expr.hpp"
 #include "util/strings.hpp"
 
 namespace pgshift::planner {
@@ -70,20 +72,28 @@ void create_table(PlanContext& ctx, const schema::Table& t) {
 
 namespace {
 
-// ";\nALTER SEQUENCE s OWNED BY t.c" for each sequence of `db` owned by a column of `t`.
-std::string owned_sequences_sql(const schema::Database& db, const schema::Table& t) {
-  std::string out;
+// The sequences of `db` owned by a column of `t`, with that column.
+std::vector<std::pair<const schema::Sequence*, std::string>> owned_sequences(const schema::Database& db, const schema::Table& t) {
+  std::vector<std::pair<const schema::Sequence*, std::string>> out;
   for (const auto& [sn, s] : db.schemas) {
     for (const auto& [qn, seq] : s.sequences) {
       if (!seq.owned_by) continue;
       for (const std::string& prefix : {t.name.name + ".", t.name.display() + "."}) {
         if (util::starts_with(*seq.owned_by, prefix) && (prefix == t.name.display() + "." || seq.name.schema == t.name.schema)) {
-          out += fmt::format(";\nALTER SEQUENCE {} OWNED BY {}.{}", qualified(seq.name), qualified(t.name),
-                             schema::quote_ident(seq.owned_by->substr(prefix.size())));
+          out.push_back({&seq, seq.owned_by->substr(prefix.size())});
           break;
         }
       }
     }
+  }
+  return out;
+}
+
+// ";\nALTER SEQUENCE s OWNED BY t.c" for each sequence of `db` owned by a column of `t`.
+std::string owned_sequences_sql(const schema::Database& db, const schema::Table& t) {
+  std::string out;
+  for (const auto& [seq, column] : owned_sequences(db, t)) {
+    out += fmt::format(";\nALTER SEQUENCE {} OWNED BY {}.{}", qualified(seq->name), qualified(t.name), schema::quote_ident(column));
   }
   return out;
 }
@@ -141,8 +151,142 @@ void plan_partition(PlanContext& ctx, const schema::Table& cur, const schema::Ta
   ps.step.hazards.push_back(hazards::full_table_scan(des.name.display(), ctx.size_note(des.name)));
 }
 
+// The whole table as `t` and `db` define it after CREATE TABLE: recreate_table_sql, then its comments,
+// the grants of managed roles, and its owned sequences re-owned.
+std::string rebuild_sql(const schema::Database& db, const schema::Table& t) {
+  std::vector<std::string> sql{recreate_table_sql(t) + owned_sequences_sql(db, t)};
+  if (t.comment) sql.push_back(ddl::comment_on("TABLE " + qualified(t.name), t.comment));
+  for (const auto& c : t.columns) {
+    if (c.comment) sql.push_back(ddl::comment_on("COLUMN " + qualified(t.name) + "." + schema::quote_ident(c.name), c.comment));
+  }
+  std::set<std::string> managed(db.managed_roles.begin(), db.managed_roles.end());
+  for (const auto& g : t.grants) {
+    if (managed.count(g.role)) sql.push_back(ddl::grant("TABLE " + qualified(t.name), g));
+  }
+  return util::join(sql, ";\n");
+}
+
+// DROP TABLE for a rebuild: sequences owned by its columns are disowned first, so they outlive it.
+std::string drop_for_rebuild_sql(const schema::Database& db, const schema::Table& t) {
+  std::string out;
+  for (const auto& [seq, column] : owned_sequences(db, t)) out += "ALTER SEQUENCE " + qualified(seq->name) + " OWNED BY NONE;\n";
+  return out + "DROP TABLE " + qualified(t.name);
+}
+
+// PostgreSQL cannot change how a table is partitioned in place (regular <-> partitioned, or another
+// key). An empty table is dropped and created again as desired, in one transaction, together with the
+// views reading it and the foreign keys pointing at it; a table with rows is refused, with its count,
+// at plan time by the live statistics and at apply time by the step's precheck.
+void rebuild_for_partitioning(PlanContext& ctx, const schema::Table& cur, const schema::Table& des) {
+  std::string id = des.name.display();
+  auto it = ctx.options.table_stats.find(cur.name);
+  if (it != ctx.options.table_stats.end() && it->second.rows > 0) {
+    throw Error(fmt::format("changing how {} is partitioned needs the table rebuilt, and it has ~{:.0f} rows", id, it->second.rows),
+                std::nullopt, "create a new partitioned table and move the data; pgshift rebuilds only an empty table");
+  }
+  for (const auto& [sn, sc] : ctx.current.schemas) {
+    for (const auto& [tn, p] : sc.tables) {
+      if (p.partition_of && *p.partition_of == cur.name) {
+        throw Error("changing how " + id + " is partitioned: it still has partition " + p.name.display(), std::nullopt,
+                    "detach or drop its partitions first");
+      }
+    }
+  }
+  std::vector<std::string> fwd, rev;
+  auto views = dependent_views(ctx.current, cur.name);
+  for (auto v = views.rbegin(); v != views.rend(); ++v) fwd.push_back(ddl::drop_view(**v));
+  std::vector<std::pair<const schema::Table*, const std::string*>> fks;
+  for (const auto& [sn, sc] : ctx.current.schemas) {
+    for (const auto& [tn, t] : sc.tables) {
+      if (t.name == cur.name) continue;
+      for (const auto& [fn, fk] : t.foreign_keys) {
+        if (fk.ref_table != cur.name) continue;
+        fks.push_back({&t, &fn});
+        fwd.push_back(ddl::drop_constraint(t.name, fn));
+      }
+    }
+  }
+  fwd.push_back(drop_for_rebuild_sql(ctx.current, cur));
+  fwd.push_back(rebuild_sql(ctx.desired, des));
+  rev.push_back(drop_for_rebuild_sql(ctx.desired, des));
+  rev.push_back(rebuild_sql(ctx.current, cur));
+  for (const auto& [t, fn] : fks) {
+    const schema::Table* dt = ctx.desired.find_table(t->name);
+    if (dt && dt->foreign_keys.count(*fn)) fwd.push_back(ddl::add_constraint(t->name, *fn, ddl::foreign_key_clause(dt->foreign_keys.at(*fn))));
+    rev.push_back(ddl::add_constraint(t->name, *fn, ddl::foreign_key_clause(t->foreign_keys.at(*fn))));
+  }
+  for (const auto* v : views) {
+    if (const schema::View* dv = ctx.desired.find_view(v->name)) {
+      fwd.push_back(ddl::create_view(*dv));
+      ctx.views_handled.insert(v->name);
+    }
+    rev.push_back(ddl::create_view(*v));
+  }
+  auto& ps = ctx.add(Phase::add, prio::table,
+                     make_step("rebuild_table:" + id, '~', "table " + id,
+                               des.partition_by ? "recreates the empty table as a partitioned table (" + *des.partition_by + ")"
+                                                : "recreates the empty partitioned table as a regular table",
+                               util::join(fwd, ";\n"), util::join(rev, ";\n"), "ACCESS EXCLUSIVE on " + id));
+  ps.step.precheck_sql = schema::do_block(fmt::format(
+      " DECLARE _pgshift_n bigint; BEGIN SELECT count(*) INTO _pgshift_n FROM {}; IF _pgshift_n > 0 THEN RAISE EXCEPTION '%', "
+      "format('changing how %s is partitioned needs the table rebuilt, and it has %s rows: create a new partitioned table "
+      "and move the data', {}, _pgshift_n); END IF; END ",
+      qualified(cur.name), schema::quote_literal(id)));
+  ps.creates.insert(keys::table(des.name));
+  ps.creates.insert(keys::columns_of(des.name));
+  for (const auto& c : des.columns) ps.creates.insert(keys::column(des.name, c.name));
+  ps.uses.insert(keys::schema(des.name.schema));
+  add_column_type_uses(ps, des, ctx.desired);
+  for (const auto* v : views) ps.uses.insert(keys::view(v->name));
+  for (const auto& k : sequences_used(ctx.desired, des)) ps.uses.insert(k);
+}
+
+// A partition column as it is: the partition's override (its own NOT NULL or DEFAULT), else its parent's.
+const schema::Column* partition_column(const schema::Database& db, const schema::Table& p, const std::string& name) {
+  if (const schema::Column* c = p.find_column(name)) return c;
+  const schema::Table* parent = p.partition_of ? db.find_table(*p.partition_of) : nullptr;
+  return parent ? parent->find_column(name) : nullptr;
+}
+
+// The NOT NULL and DEFAULT a partition has of its own (schema::normalize): changed on the partition
+// alone. Changes of the parent's columns reach the partitions through the parent.
+void plan_partition_columns(PlanContext& ctx, const schema::Table& cur, const schema::Table& des) {
+  std::set<std::string> names;
+  for (const auto& c : cur.columns) names.insert(c.name);
+  for (const auto& c : des.columns) names.insert(c.name);
+  for (const auto& n : names) {
+    const schema::Column* was = partition_column(ctx.current, cur, n);
+    const schema::Column* now = partition_column(ctx.desired, des, n);
+    if (!was || !now) continue;  // the parent's column is added or dropped: the parent's steps do it
+    std::string id = des.name.display() + "." + n;
+    if (!(was->default_value == now->default_value)) {
+      auto set = [&](const std::optional<schema::Expr>& d) {
+        return ddl::alter_column(des.name, n) + (d ? " SET DEFAULT " + schema::default_sql(*d) : " DROP DEFAULT");
+      };
+      column_step(ctx, Phase::add, prio::column_alter + 1,
+                  make_step("set_default:" + id, '~', "column " + id, "sets the partition's own default (catalog only)",
+                            set(now->default_value), set(was->default_value), "ACCESS EXCLUSIVE (brief, catalog only)"),
+                  des.name, n);
+    }
+    if (was->nullable && !now->nullable) {
+      recipes::set_not_null(ctx, des, n);
+    } else if (!was->nullable && now->nullable) {
+      column_step(ctx, Phase::add, prio::column_alter,
+                  make_step("drop_not_null:" + id, '~', "column " + id, "allows NULL in the partition (catalog only)",
+                            ddl::alter_column(des.name, n) + " DROP NOT NULL", ddl::alter_column(des.name, n) + " SET NOT NULL",
+                            "ACCESS EXCLUSIVE (brief, catalog only)"),
+                  des.name, n);
+    }
+  }
+}
+
 void plan_table_change(PlanContext& ctx, const schema::Table& cur, const schema::Table& des) {
+  if (cur.partition_by != des.partition_by && !cur.partition_of && !des.partition_of) {
+    rebuild_for_partitioning(ctx, cur, des);
+    return;
+  }
   if (!des.partition_of && !cur.partition_of) plan_columns(ctx, cur, des);
+  if (des.partition_of && cur.partition_of == des.partition_of) plan_partition_columns(ctx, cur, des);
   plan_partition(ctx, cur, des);
   plan_constraints(ctx, &cur, des);
   plan_indexes(ctx, des.name, &cur.indexes, des.indexes, false, des.partition_by.has_value());
@@ -158,8 +302,8 @@ void plan_table_change(PlanContext& ctx, const schema::Table& cur, const schema:
     }
   }
   if (cur.partition_by != des.partition_by) {
-    throw Error("changing how " + des.name.display() + " is partitioned is not supported", std::nullopt,
-                "create a new partitioned table and move the data");
+    throw Error("changing how " + des.name.display() + " is partitioned is not supported for a partition", std::nullopt,
+                "detach it first, or create a new partitioned table and move the data");
   }
   if (cur.unlogged != des.unlogged) {
     auto& ps = ctx.add(Phase::add, prio::table + 1,

@@ -79,9 +79,35 @@ std::vector<const schema::View*> dependents(const schema::Database& db, const sc
   return out;
 }
 
+// Storage parameters and security_barrier only: ALTER [MATERIALIZED] VIEW SET / RESET (catalog only).
+std::vector<std::string> alter_options(const schema::View& from, const schema::View& to) {
+  std::string alter = (to.materialized ? "ALTER MATERIALIZED VIEW " : "ALTER VIEW ") + qualified(to.name);
+  auto params = [](const schema::View& x) {
+    auto p = x.storage_parameters;
+    if (x.security_barrier) p["security_barrier"] = "true";
+    return p;
+  };
+  return ddl::alter_storage_parameters(alter, params(from), params(to));
+}
+
 void plan_view_change(PlanContext& ctx, const schema::View& old, const schema::View& v) {
   std::string id = v.name.display();
   std::string kind = v.materialized ? "materialized view " : "view ";
+  schema::View old_options = old;
+  old_options.storage_parameters = v.storage_parameters;
+  old_options.security_barrier = v.security_barrier;
+  old_options.comment = v.comment;
+  old_options.grants = v.grants;
+  old_options.indexes = v.indexes;
+  if (v.columns.empty()) old_options.columns.clear();
+  if (old_options == v) {
+    auto& ps = ctx.add(Phase::add, prio::view,
+                       make_step("set_view_options:" + id, '~', kind + id, "changes the view's options (catalog only)",
+                                 util::join(alter_options(old, v), ";\n"), util::join(alter_options(v, old), ";\n"),
+                                 "ACCESS EXCLUSIVE on the view (brief)"));
+    ps.uses.insert(keys::view(v.name));
+    return;
+  }
   if (replaceable(old, v)) {
     auto& ps = ctx.add(Phase::add, prio::view,
                        make_step("replace_view:" + id, '~', kind + id, "replaces the query in place (CREATE OR REPLACE)",

@@ -63,7 +63,7 @@ TEST_CASE("user schemas are read; system and pgshift state schemas are not") {
 TEST_CASE("extensions are listed alone, without their objects") {
   TestDb db;
   db.exec(R"sql(
-    CREATE EXTENSION citext;
+    CREATE EXTENSION citext VERSION '1.5';
     CREATE SCHEMA crypto;
     CREATE EXTENSION pgcrypto SCHEMA crypto;
     CREATE TABLE users (email citext);
@@ -72,7 +72,10 @@ TEST_CASE("extensions are listed alone, without their objects") {
   REQUIRE(model.extensions.size() == 2);  // plpgsql, in every database, is not listed
   CHECK_FALSE(model.extensions.at("citext").schema);
   CHECK(model.extensions.at("pgcrypto").schema == "crypto");
-  CHECK_FALSE(model.extensions.at("pgcrypto").version);
+  // The installed version, and the one CREATE EXTENSION would install (inspect writes only a pinned one).
+  CHECK(model.extensions.at("citext").version == "1.5");
+  CHECK(model.extensions.at("citext").default_version > "1.5");
+  CHECK(model.extensions.at("pgcrypto").version == model.extensions.at("pgcrypto").default_version);
   CHECK(model.schemas.at("crypto").functions.empty());
   CHECK(model.schemas.at("public").functions.empty());
   CHECK(model.schemas.at("public").types.empty());
@@ -169,7 +172,9 @@ TEST_CASE("views and materialized views with their options, columns and indexes"
     CREATE TABLE s.t (id integer, amount numeric, "select" text);
     CREATE VIEW v (ident, "Total") WITH (security_invoker = on) AS
       SELECT id, amount * 2 FROM s.t WHERE amount > 0 WITH LOCAL CHECK OPTION;
-    CREATE MATERIALIZED VIEW s.m AS SELECT "select", count(*) AS n FROM s.t GROUP BY "select";
+    CREATE MATERIALIZED VIEW s.m WITH (fillfactor = 80, autovacuum_enabled = off) AS
+      SELECT "select", count(*) AS n FROM s.t GROUP BY "select";
+    CREATE VIEW s.guarded WITH (security_barrier) AS SELECT id FROM s.t;
     CREATE UNIQUE INDEX m_select_idx ON s.m ("select");
     COMMENT ON VIEW v IS 'doubled';
   )sql");
@@ -190,6 +195,12 @@ TEST_CASE("views and materialized views with their options, columns and indexes"
   REQUIRE(m.indexes.count("m_select_idx") == 1);
   CHECK(m.indexes.at("m_select_idx").elems[0].column == "select");
   CHECK(m.indexes.at("m_select_idx").unique);
+  CHECK(m.storage_parameters == std::map<std::string, std::string>{{"autovacuum_enabled", "off"}, {"fillfactor", "80"}});
+  CHECK_FALSE(m.security_barrier);
+  CHECK(model.schemas.at("s").views.at("guarded").security_barrier);
+  CHECK(model.schemas.at("s").views.at("guarded").storage_parameters.empty());
+  CHECK(v.storage_parameters.empty());
+  CHECK(model.unmanaged.empty());
 }
 
 TEST_CASE("functions and procedures: signature, body verbatim, attributes") {

@@ -216,7 +216,7 @@ TEST_CASE("indexes: unique, partial, expression, method, opclass, include, order
     CREATE INDEX t_plain_idx ON t (name text_ops, id NULLS FIRST);
     CREATE INDEX t_tags_idx ON t USING gin (tags);
     CREATE INDEX t_coll_idx ON t (note COLLATE "C" DESC);
-    CREATE UNIQUE INDEX t_nnd_idx ON t (id) NULLS NOT DISTINCT;
+    CREATE UNIQUE INDEX t_nnd_idx ON t (id) NULLS NOT DISTINCT WITH (fillfactor = 90, deduplicate_items = off);
     COMMENT ON INDEX t_tags_idx IS 'tags';
   )sql");
   const auto model = inspect(db);
@@ -247,6 +247,9 @@ TEST_CASE("indexes: unique, partial, expression, method, opclass, include, order
   CHECK(idx.at("t_coll_idx").elems[0].descending);
   CHECK_FALSE(idx.at("t_coll_idx").elems[0].nulls_first);
   CHECK(idx.at("t_nnd_idx").nulls_not_distinct);
+  CHECK(idx.at("t_nnd_idx").storage_parameters ==
+        std::map<std::string, std::string>{{"deduplicate_items", "off"}, {"fillfactor", "90"}});
+  CHECK(idx.at("t_tags_idx").storage_parameters.empty());
 }
 
 TEST_CASE("partitioned tables and partitions: only what the partition adds") {

@@ -55,6 +55,13 @@ std::string precheck_sql(const Shadow& s) {
       "  _pgshift_n bigint;\n"
       "  _pgshift_v {vtype};\n"
       "BEGIN\n"
+      // The conversion itself first, on no row: a cast PostgreSQL does not have is the plan's fault, not the data's.
+      "  BEGIN\n"
+      "    PERFORM ({fwd}) FROM {t} WHERE false;\n"
+      "  EXCEPTION WHEN others THEN\n"
+      "    RAISE EXCEPTION '%', format('column %s of %s: the conversion %s to %s cannot be planned (%s), whatever the "
+      "rows hold: give the column a `using` expression', {ocname}, {tname}, {fwdtext}, {type}, SQLERRM);\n"
+      "  END;\n"
       "  BEGIN\n"
       "    PERFORM count(({fwd})) FROM {t};\n"
       "{fits}"
@@ -75,7 +82,8 @@ std::string precheck_sql(const Shadow& s) {
       fmt::arg("match", util::join(key_match, ", ")), fmt::arg("tname", quote_literal(s.table().display())),
       fmt::arg("knames", quote_literal(util::join(key, ", "))), fmt::arg("ocname", quote_literal(s.oc)),
       fmt::arg("type", quote_literal(s.des.type)), fmt::arg("not_null", not_null),
-      fmt::arg("vtype", schema::type_sql(s.des.type)), fmt::arg("fits", fits)));
+      fmt::arg("vtype", schema::type_sql(s.des.type)), fmt::arg("fits", fits),
+      fmt::arg("fwdtext", quote_literal(s.fwd))));
 }
 
 // "rename of a to b", "rename of a to b as T" or "type change from T1 to T2".

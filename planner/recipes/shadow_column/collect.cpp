@@ -3,6 +3,7 @@
 // once the phases are planned, the current model rewritten so the other passes see the column done.
 #include <algorithm>
 
+#include "planner/ddl.hpp"
 #include "planner/recipes/shadow_column/shadow.hpp"
 #include "planner/recipes/shadow_column/shadow_column.hpp"
 #include "schema/expr.hpp"
@@ -92,7 +93,8 @@ std::string shadow_column_not_possible(const schema::Database& current, const sc
 namespace {
 
 // The shadow column's names (shadow, old_after, trigger, function) and conversions both ways.
-void name_and_convert(Shadow& s, const schema::Table& des_t, const schema::Column& cur, const schema::Column& des) {
+void name_and_convert(const PlanContext& ctx, Shadow& s, const schema::Table& des_t, const schema::Column& cur,
+                      const schema::Column& des) {
   s.oc = cur.name;
   s.dc = des.name;
   s.rename = s.oc != s.dc;
@@ -102,9 +104,9 @@ void name_and_convert(Shadow& s, const schema::Table& des_t, const schema::Colum
   // an explicit cast would cut it short without a word.
   bool plain = (cur.type == des.type && cur.collation == des.collation) || (stringish(cur.type) && stringish(des.type));
   s.fwd = des.using_expr ? des.using_expr->canonical
-                         : (plain ? quote_ident(s.oc) : quote_ident(s.oc) + "::" + schema::type_sql(des.type));
+                         : (plain ? quote_ident(s.oc) : ddl::cast_sql(quote_ident(s.oc), cur.type, des.type, {&ctx.current, &ctx.desired}));
   s.back = des.down_using ? des.down_using->canonical
-                          : (plain ? quote_ident(s.dc) : quote_ident(s.dc) + "::" + schema::type_sql(cur.type));
+                          : (plain ? quote_ident(s.dc) : ddl::cast_sql(quote_ident(s.dc), des.type, cur.type, {&ctx.current, &ctx.desired}));
   s.assignment_only = !des.using_expr && plain && cur.type != des.type;
   s.trigger = naming::fit("_pgshift_sync_" + s.oc);
   s.function = naming::fit("sync_" + des_t.name.schema + "_" + des_t.name.name + "_" + s.oc);
@@ -197,7 +199,7 @@ void plan_shadow(PlanContext& ctx, schema::Database& current, schema::Table& cur
   s.des_t = &des_t;
   s.cur = cur;
   s.des = des;
-  name_and_convert(s, des_t, cur, des);
+  name_and_convert(ctx, s, des_t, cur, des);
   collect_references(ctx, current, cur_t, des_t, s);
   emit_add(ctx, s);
   emit_backfill(ctx, s);
