@@ -48,7 +48,7 @@ void add_constraint(Catalog& cat, schema::Table& table, const Relation& rel, con
   const bool deferrable = row["condeferrable"].as<bool>();
   const bool deferred = row["condeferred"].as<bool>();
   if (type == "p") {
-    table.primary_key = schema::PrimaryKey{name, columns, comment};
+    table.primary_key = schema::PrimaryKey{name, columns, comment, deferrable, deferred};
   } else if (type == "u") {
     schema::UniqueConstraint u{name, columns};
     u.nulls_not_distinct = row["indnullsnotdistinct"].as<bool>(false);

@@ -110,7 +110,10 @@ std::string unique_clause(const schema::UniqueConstraint& u) {
   return out;
 }
 
-std::string primary_key_clause(const schema::PrimaryKey& pk) { return "PRIMARY KEY (" + quote_ident_list(pk.columns) + ")"; }
+std::string primary_key_clause(const schema::PrimaryKey& pk) {
+  std::string deferral = pk.deferrable ? (pk.initially_deferred ? " DEFERRABLE INITIALLY DEFERRED" : " DEFERRABLE") : "";
+  return "PRIMARY KEY (" + quote_ident_list(pk.columns) + ")" + deferral;
+}
 
 std::string check_clause(const schema::CheckConstraint& c) {
   return "CHECK (" + expr_sql(c.expression) + ")" + (c.no_inherit ? " NO INHERIT" : "");

@@ -53,7 +53,7 @@ size_t clip_utf8(const std::string& s, size_t len) {
 // makeObjectName: name1_name2_label, name1 and name2 cut (the longer one first) to fit 63 bytes.
 std::string make_object_name(const std::string& name1, const std::string& name2, const std::string& label) {
   constexpr size_t k_max = 63;
-  size_t overhead = (name2.empty() ? 0 : name2.size() + 1) + (label.empty() ? 0 : label.size() + 1);
+  size_t overhead = (name2.empty() ? 0 : 1) + (label.empty() ? 0 : label.size() + 1);
   size_t avail = k_max > overhead ? k_max - overhead : 0;
   size_t n1 = name1.size(), n2 = name2.size();
   while (n1 + n2 > avail) {

@@ -90,6 +90,8 @@ struct PrimaryKey {
   std::string name;  // empty in YAML means "<table>_pkey"
   std::vector<std::string> columns;
   std::optional<std::string> comment;
+  bool deferrable = false;
+  bool initially_deferred = false;
   bool operator==(const PrimaryKey&) const = default;
 };
 

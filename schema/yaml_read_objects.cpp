@@ -1,5 +1,6 @@
 // This file implements reading indexes, triggers and policies (parts of a table or view) and the
 // schema-level object kinds: enums, domains, composite types, sequences, views and functions.
+#include <cctype>
 #include <algorithm>
 #include <regex>
 
@@ -46,15 +47,33 @@ void Reader::require_column(const Table& table, const std::string& column, const
 }
 
 std::map<std::string, std::string> Reader::storage_parameters(const Field& field, std::string_view what) {
-  static const std::regex k_name(R"(^[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)?$)");
-  static const std::regex k_value(R"(^[A-Za-z0-9_.+-]+$)");
+  // Checked by hand, not with std::regex: libstdc++'s matcher recurses per character and overflows the
+  // stack on a long untrusted value.
+  auto word = [](std::string_view w) {
+    if (w.empty() || w.size() > 63 || !(std::islower(static_cast<unsigned char>(w[0])) || w[0] == '_')) return false;
+    for (char c : w) {
+      if (!(std::islower(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) || c == '_')) return false;
+    }
+    return true;
+  };
+  auto is_name = [&](std::string_view n) {
+    auto dot = n.find('.');
+    return dot == std::string_view::npos ? word(n) : word(n.substr(0, dot)) && word(n.substr(dot + 1));
+  };
+  auto is_value = [](std::string_view v) {
+    if (v.empty() || v.size() > 1024) return false;
+    for (char c : v) {
+      if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '+' || c == '-')) return false;
+    }
+    return true;
+  };
   std::map<std::string, std::string> out;
   for (const Field& p : entries(field, "storage_parameters")) {
     std::optional<std::string> value = string_value(p);
-    if (!std::regex_match(p.name, k_name)) {
+    if (!is_name(p.name)) {
       error(at(p), std::string(what) + ": storage parameter " + quoted(p.name) + " is not a parameter name",
             "a lower-case word such as fillfactor (toast.* for TOAST parameters)");
-    } else if (!value || !std::regex_match(*value, k_value)) {
+    } else if (!value || !is_value(*value)) {
       error(at(p), std::string(what) + ": storage parameter " + p.name + " needs a simple value (a word or a number)");
     } else {
       out[p.name] = *value;

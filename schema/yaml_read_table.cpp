@@ -18,7 +18,7 @@ const std::vector<std::string> k_column_keys = {"name",    "type",       "nullab
                                                 "identity", "generated", "collation",    "comment",
                                                 "renamed_from", "using",  "down_using"};
 const std::vector<std::string> k_identity_keys = {"generation", "start", "increment", "min", "max", "cache", "cycle"};
-const std::vector<std::string> k_primary_key_keys = {"name", "columns", "comment"};
+const std::vector<std::string> k_primary_key_keys = {"name", "columns", "comment", "deferrable", "initially_deferred"};
 const std::vector<std::string> k_unique_keys = {"columns", "nulls_not_distinct", "deferrable", "initially_deferred",
                                                 "comment", "renamed_from"};
 const std::vector<std::string> k_check_keys = {"expression", "no_inherit", "comment", "renamed_from"};
@@ -204,6 +204,11 @@ void Reader::read_primary_key(Table& table, const Field& f) {
       if (g.name == "name") pk.name = name_value(g).value_or("");
       else if (g.name == "columns") pk.columns = name_list(g);
       else if (g.name == "comment") pk.comment = string_value(g);
+      else if (g.name == "deferrable") pk.deferrable = bool_value(g).value_or(false);
+      else if (g.name == "initially_deferred") pk.initially_deferred = bool_value(g).value_or(false);
+    }
+    if (pk.initially_deferred && !pk.deferrable) {
+      error(at(f), "the primary key is initially_deferred but not deferrable", "add `deferrable: true`");
     }
   } else {
     pk.columns = name_list(f);

@@ -47,13 +47,15 @@ YamlNode column_node(const Table& t, const Column& c) {
 
 YamlNode primary_key_node(const Table& t) {
   const PrimaryKey& pk = *t.primary_key;
-  if (pk.name == primary_key_name(t.name.name) && !pk.comment) {
+  if (pk.name == primary_key_name(t.name.name) && !pk.comment && !pk.deferrable) {
     return YamlNode::strings(pk.columns);
   }
   YamlNode m = YamlNode::map();
   m.add("name", YamlNode::string(pk.name));
   m.add("columns", YamlNode::strings(pk.columns));
   if (pk.comment) m.add("comment", YamlNode::string(*pk.comment));
+  if (pk.deferrable) m.add("deferrable", YamlNode::boolean(true));
+  if (pk.initially_deferred) m.add("initially_deferred", YamlNode::boolean(true));
   return m;
 }
 

@@ -187,7 +187,10 @@ void plan_identity_change(PlanContext& ctx, const schema::Table& t, const schema
   } else {
     fwd.push_back(col + " DROP IDENTITY");
     if (des.default_value) fwd.push_back(col + " SET DEFAULT " + schema::default_sql(*des.default_value));
+    // DROP IDENTITY keeps NOT NULL; the column may become nullable with it (plan_column_change leaves it here)
+    if (des.nullable) fwd.push_back(col + " DROP NOT NULL");
     if (des.default_value) rev.push_back(col + " DROP DEFAULT");
+    if (des.nullable) rev.push_back(col + " SET NOT NULL");
     add_identity(*cur.identity, rev);
   }
   column_step(ctx, Phase::add, prio::column_alter,
@@ -222,8 +225,12 @@ void plan_generated_change(PlanContext& ctx, const schema::Table& t, const schem
 }
 
 void plan_column_change(PlanContext& ctx, const schema::Table& t, const schema::Column& cur, const schema::Column& des) {
-  if (cur.type != des.type || cur.collation != des.collation) plan_type_change(ctx, t, cur, des);
-  plan_default_change(ctx, t, cur, des);
+  bool type_changes = cur.type != des.type || cur.collation != des.collation;
+  if (type_changes) plan_type_change(ctx, t, cur, des);
+  // A rewriting type change drops the old default and sets the new one itself, both ways (a separate
+  // step would set the old default back on the new type when rolled back).
+  bool rewrites = type_changes && !(cur.collation == des.collation && binary_coercible(cur.type, des.type));
+  if (!rewrites) plan_default_change(ctx, t, cur, des);
   plan_identity_change(ctx, t, cur, des);
   plan_generated_change(ctx, t, cur, des);
   if (cur.nullable && !des.nullable && !des.identity) recipes::set_not_null(ctx, t, des.name);

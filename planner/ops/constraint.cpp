@@ -99,6 +99,7 @@ void add_validated(PlanContext& ctx, const schema::Table& t, const std::string& 
                                         "ACCESS EXCLUSIVE (brief)"),
                               t.name, columns);
   add.creates.insert(keys::constraint(t.name, name));
+  size_t add_index = ctx.steps.size() - 1;  // `add` dangles once the next step is appended
   auto& v = constraint_step(ctx, Phase::backfill, prio::validate,
                             make_step("validate_constraint:" + id, '~', kind + " " + id,
                                       "validates existing rows without blocking writes",
@@ -109,7 +110,7 @@ void add_validated(PlanContext& ctx, const schema::Table& t, const std::string& 
   v.step.statement_timeout_ms = 0;
   v.step.hazards.push_back(hazards::full_table_scan(t.name.display(), ctx.size_note(t.name)));
   for (const auto& c : columns) v.uses.insert(keys::filled(t.name, c));
-  if (add_out) *add_out = &add;
+  if (add_out) *add_out = &ctx.steps[add_index];
 }
 
 std::string fk_recreate(const schema::Table& t, const std::string& n, const schema::ForeignKey& fk) {
@@ -266,7 +267,8 @@ void plan_keys(PlanContext& ctx, const schema::Table& cur, const schema::Table& 
   // primary key
   auto pk_equal = [](const std::optional<schema::PrimaryKey>& a, const std::optional<schema::PrimaryKey>& b) {
     if (a.has_value() != b.has_value()) return false;
-    return !a || (a->name == b->name && a->columns == b->columns);
+    return !a || (a->name == b->name && a->columns == b->columns && a->deferrable == b->deferrable &&
+                  a->initially_deferred == b->initially_deferred);
   };
   if (!pk_equal(cur.primary_key, des.primary_key)) {
     if (des.primary_key) {
@@ -274,6 +276,9 @@ void plan_keys(PlanContext& ctx, const schema::Table& cur, const schema::Table& 
       k.name = des.primary_key->name;
       k.columns = des.primary_key->columns;
       k.clause_prefix = "PRIMARY KEY";
+      if (des.primary_key->deferrable) {
+        k.clause_suffix = des.primary_key->initially_deferred ? " DEFERRABLE INITIALLY DEFERRED" : " DEFERRABLE";
+      }
       k.index_name = cur.primary_key ? naming::new_index(k.name) : k.name;
       k.attach_phase = needs_dance(k.columns) || cur.primary_key ? Phase::switch_over : Phase::add;
       if (cur.primary_key) {

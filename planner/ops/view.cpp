@@ -56,6 +56,17 @@ std::string restore_view(const schema::View& v) {
   return util::join(sql, ";\n");
 }
 
+// A view with everything a DROP VIEW takes with it that the model holds: indexes (materialized), the
+// comment and the grants.
+std::string create_complete(const schema::View& v) {
+  std::vector<std::string> sql{create_with_indexes(v)};
+  recreate_view_triggers(sql, v);
+  std::string what = (v.materialized ? "MATERIALIZED VIEW " : "VIEW ") + qualified(v.name);
+  if (v.comment) sql.push_back(ddl::comment_on(what, v.comment));
+  for (const auto& g : v.grants) sql.push_back(ddl::grant(qualified(v.name), g));
+  return util::join(sql, ";\n");
+}
+
 // Views of `db` that read `view`, directly or transitively, in dependency order.
 std::vector<const schema::View*> dependents(const schema::Database& db, const schema::QualifiedName& view) {
   std::vector<const schema::View*> out;
@@ -109,10 +120,17 @@ void plan_view_change(PlanContext& ctx, const schema::View& old, const schema::V
     return;
   }
   if (replaceable(old, v)) {
+    // The undo cannot shorten the column list in place: it drops the view and the views over it (as they
+    // are again by then: later steps are undone first) and creates them back.
+    auto deps = dependents(ctx.current, old.name);
+    std::vector<std::string> rev;
+    for (auto it = deps.rbegin(); it != deps.rend(); ++it) rev.push_back(ddl::drop_view(**it));
+    rev.push_back(ddl::drop_view(v));
+    rev.push_back(restore_view(old));
+    for (const auto* d : deps) rev.push_back(create_complete(*d));
     auto& ps = ctx.add(Phase::add, prio::view,
                        make_step("replace_view:" + id, '~', kind + id, "replaces the query in place (CREATE OR REPLACE)",
-                                 ddl::create_view(v, true), ddl::drop_view(v) + ";\n" + restore_view(old),
-                                 "ACCESS EXCLUSIVE on the view (brief)"));
+                                 ddl::create_view(v, true), util::join(rev, ";\n"), "ACCESS EXCLUSIVE on the view (brief)"));
     ps.creates.insert(keys::view(v.name));
     add_reference_uses(ps, v, ctx.desired, false);
     return;
@@ -146,16 +164,6 @@ void plan_view_change(PlanContext& ctx, const schema::View& old, const schema::V
   ps.creates.insert(keys::view(v.name));
   add_reference_uses(ps, v, ctx.desired, false);
   if (v.materialized) ps.step.statement_timeout_ms = 0;
-}
-
-// A view with everything a DROP VIEW takes with it that the model holds: indexes (materialized), the
-// comment and the grants.
-std::string create_complete(const schema::View& v) {
-  std::vector<std::string> sql{create_with_indexes(v)};
-  std::string what = (v.materialized ? "MATERIALIZED VIEW " : "VIEW ") + qualified(v.name);
-  if (v.comment) sql.push_back(ddl::comment_on(what, v.comment));
-  for (const auto& g : v.grants) sql.push_back(ddl::grant(qualified(v.name), g));
-  return util::join(sql, ";\n");
 }
 
 }  // namespace

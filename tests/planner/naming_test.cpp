@@ -18,7 +18,7 @@ TEST_CASE("a name PostgreSQL chose is cut like makeObjectName: the longer part f
   // than the column part or both fit.
   CHECK(name == std::string(51, 't') + "_payload_idx");
   std::string column(70, 'c');
-  CHECK(choose_index_name("short", {column}, "idx", {}) == "short_" + std::string(52, 'c') + "_idx");
+  CHECK(choose_index_name("short", {column}, "idx", {}) == "short_" + std::string(53, 'c') + "_idx");
 }
 
 TEST_CASE("a name PostgreSQL chose does not cut a UTF-8 character in half") {

@@ -19,7 +19,7 @@ schemas:
           - {name: name, type: text}
 )";
 
-const char* k_serial_added = R"(
+const char* k_serial_added = R"yaml(
 schemas:
   public:
     sequences:
@@ -29,7 +29,7 @@ schemas:
         columns:
           - {name: name, type: text}
           - {name: id, type: integer, nullable: false, default: "nextval('employees_id_seq')"}
-)";
+)yaml";
 
 const char* k_partitioned = R"(
 schemas:
