@@ -109,7 +109,12 @@ TEST_CASE("the every-kind database survives to_yaml and load_schema_text unchang
   schema::Database back;
   REQUIRE_NOTHROW(back = schema::load_schema_text(yaml, "every_kind.yaml"));
   INFO("loaded back:\n" << schema::to_debug_string(back));
-  CHECK(back == model);
+  // inspect writes an extension's version only when it is not the default one (the YAML pins it then)
+  auto expected = model;
+  for (auto& [name, ext] : expected.extensions) {
+    if (ext.version == ext.default_version) ext.version.reset();
+  }
+  CHECK(back == expected);
   CHECK(schema::to_yaml(back) == yaml);
 }
 
